@@ -1,0 +1,174 @@
+#include "io.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+int
+gl_io_read_fd(int fd, size_t cap, char **buf, size_t *len)
+{
+	size_t n = 0, sz = 4096;
+	char *p = malloc(sz + 1), *q;
+	ssize_t r;
+
+	if (p == NULL)
+		return -1;
+	for (;;) {
+		if (n == sz) {
+			if (sz > cap) {
+				free(p);
+				errno = EFBIG;
+				return -1;
+			}
+			sz *= 2;
+			if ((q = realloc(p, sz + 1)) == NULL) {
+				free(p);
+				return -1;
+			}
+			p = q;
+		}
+		r = read(fd, p + n, sz - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			free(p);
+			return -1;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		if (n > cap) {
+			free(p);
+			errno = EFBIG;
+			return -1;
+		}
+	}
+	p[n] = '\0';
+	*buf = p;
+	*len = n;
+	return 0;
+}
+
+int
+gl_io_read_file(const char *path, size_t cap, char **buf, size_t *len)
+{
+	int fd, rc, saved;
+
+	if (strcmp(path, "-") == 0)
+		return gl_io_read_fd(STDIN_FILENO, cap, buf, len);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) < 0)
+		return -1;
+	rc = gl_io_read_fd(fd, cap, buf, len);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return rc;
+}
+
+int
+gl_io_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	ssize_t w;
+
+	while (len > 0) {
+		w = write(fd, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+int
+gl_io_write_atomic(const char *path, const void *buf, size_t len, mode_t mode)
+{
+	char tmp[PATH_MAX];
+	int fd, saved;
+
+	if (strcmp(path, "-") == 0)
+		return gl_io_write_all(STDOUT_FILENO, buf, len);
+	if (snprintf(tmp, sizeof tmp, "%s.XXXXXX", path) >= (int)sizeof tmp) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0)
+		return -1;
+	if (fchmod(fd, mode) < 0 || gl_io_write_all(fd, buf, len) < 0 ||
+	    fsync(fd) < 0)
+		goto fail;
+	if (close(fd) < 0) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) < 0)
+		goto fail;
+	return 0;
+fail:
+	saved = errno;
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	errno = saved;
+	return -1;
+}
+
+void
+gl_io_close_from(int lowfd, const int *keep, size_t nkeep)
+{
+	DIR *d;
+	struct dirent *e;
+	int fd, dfd, max = 1024;
+	size_t i;
+
+	if ((d = opendir("/proc/self/fd")) != NULL) {
+		dfd = dirfd(d);
+		while ((e = readdir(d)) != NULL) {
+			fd = atoi(e->d_name);
+			if (fd > max && fd != dfd)
+				max = fd;
+		}
+		closedir(d);
+	}
+	for (fd = lowfd; fd <= max; fd++) {
+		for (i = 0; i < nkeep; i++)
+			if (keep[i] == fd)
+				break;
+		if (i == nkeep)
+			close(fd);
+	}
+}
+
+int
+gl_io_mkdirs(const char *path, mode_t mode)
+{
+	char buf[PATH_MAX], *p;
+
+	if (strlen(path) >= sizeof buf) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(buf, path);
+	for (p = buf + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, mode) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(buf, mode) < 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}

@@ -1,0 +1,159 @@
+#include "utf8.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "b64.h"
+
+size_t
+gl_utf8_seqlen(const unsigned char *p, size_t n)
+{
+	unsigned c = p[0];
+	size_t k, i;
+	unsigned cp;
+
+	if (n == 0)
+		return 0;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf) {
+		k = 2;
+		cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		k = 3;
+		cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		k = 4;
+		cp = c & 0x07;
+	} else
+		return 0;
+	if (n < k)
+		return 0;
+	for (i = 1; i < k; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if ((k == 3 && cp < 0x800) || (k == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return k;
+}
+
+int
+gl_utf8_valid(const char *buf, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)buf;
+	size_t i = 0, k;
+
+	while (i < len) {
+		if (p[i] == 0)
+			return 0;
+		if ((k = gl_utf8_seqlen(p + i, len - i)) == 0)
+			return 0;
+		i += k;
+	}
+	return 1;
+}
+
+void
+gl_utf8_sanitize(const char *buf, size_t len, char *out, size_t outsz)
+{
+	const unsigned char *p = (const unsigned char *)buf;
+	size_t i = 0, o = 0, k;
+
+	if (outsz == 0)
+		return;
+	while (i < len && o + 1 < outsz) {
+		k = gl_utf8_seqlen(p + i, len - i);
+		if (k == 0 || (k == 1 && (p[i] < 0x20 || p[i] == 0x7f))) {
+			out[o++] = '?';
+			i++;
+			continue;
+		}
+		if (o + k >= outsz)
+			break;
+		memcpy(out + o, p + i, k);
+		o += k;
+		i += k;
+	}
+	out[o] = '\0';
+}
+
+jv
+gl_utf8_set_name(jv obj, const char *key, const char *name, size_t len)
+{
+	char k64[64];
+	char *enc;
+
+	if (gl_utf8_valid(name, len))
+		return jv_object_set(obj, jv_string(key), jv_string_sized(name, (int)len));
+	snprintf(k64, sizeof k64, "%s_b64", key);
+	if ((enc = gl_b64_encode(name, len)) == NULL) {
+		jv_free(obj);
+		return jv_invalid_with_msg(jv_string("out of memory"));
+	}
+	obj = jv_object_set(obj, jv_string(k64), jv_string(enc));
+	free(enc);
+	return obj;
+}
+
+char *
+gl_utf8_get_name(jv obj, const char *key, size_t *len)
+{
+	char k64[64];
+	jv v;
+	char *out = NULL;
+	size_t n;
+
+	if (jv_get_kind(obj) != JV_KIND_OBJECT)
+		return NULL;
+	v = jv_object_get(jv_copy(obj), jv_string(key));
+	if (jv_get_kind(v) == JV_KIND_STRING) {
+		n = (size_t)jv_string_length_bytes(jv_copy(v));
+		if ((out = malloc(n + 1)) != NULL) {
+			memcpy(out, jv_string_value(v), n);
+			out[n] = '\0';
+			*len = n;
+		}
+		jv_free(v);
+		return out;
+	}
+	jv_free(v);
+	snprintf(k64, sizeof k64, "%s_b64", key);
+	v = jv_object_get(jv_copy(obj), jv_string(k64));
+	if (jv_get_kind(v) == JV_KIND_STRING)
+		if (gl_b64_decode(jv_string_value(v),
+		    (size_t)jv_string_length_bytes(jv_copy(v)), &out, len) < 0)
+			out = NULL;
+	jv_free(v);
+	return out;
+}
+
+char *
+gl_utf8_pct_encode(const char *name, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)name;
+	static const char hex[] = "0123456789ABCDEF";
+	char *out = malloc(len * 3 + 1);
+	size_t i = 0, o = 0, k;
+
+	if (out == NULL)
+		return NULL;
+	while (i < len) {
+		k = gl_utf8_seqlen(p + i, len - i);
+		if (k == 0 || p[i] == '%' || p[i] < 0x20 || p[i] == 0x7f) {
+			out[o++] = '%';
+			out[o++] = hex[p[i] >> 4];
+			out[o++] = hex[p[i] & 15];
+			i++;
+			continue;
+		}
+		memcpy(out + o, p + i, k);
+		o += k;
+		i += k;
+	}
+	out[o] = '\0';
+	return out;
+}
