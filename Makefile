@@ -21,11 +21,12 @@ JQ_LIBS    ?= -ljq
 LDLIBS     += $(PKG_LIBS) $(JQ_LIBS)
 VERSION    := 0.1.0
 
+BUILD      ?= build
 ifeq ($(SANITIZE),1)
-B          := build-san
+B          := $(BUILD)-san
 SANFLAGS   := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 else
-B          := build
+B          := $(BUILD)
 SANFLAGS   :=
 endif
 ALL_CFLAGS  = $(WARNFLAGS) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS)
@@ -68,7 +69,7 @@ unit: $(UNITS)
 	@set -e; for t in $(UNITS); do echo "unit: $$t"; $$t; done
 
 bats: all
-	GL_BIN=$(CURDIR)/$(B) bats --print-output-on-failure $(BATS_SUITES)
+	GL_BIN=$(abspath $(B)) bats --print-output-on-failure $(BATS_SUITES)
 
 lint:
 	mandoc -Tlint -W warning $(MANPAGES)
@@ -84,7 +85,7 @@ demo:
 	sh contrib/demo.sh
 
 bench: all
-	GL_BIN=$(CURDIR)/$(B) sh tests/bench/run.sh
+	GL_BIN=$(abspath $(B)) sh tests/bench/run.sh
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/profiles \
