@@ -1,0 +1,584 @@
+#include "profile.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <ini.h>
+
+#include "json.h"
+
+#ifndef GL_DATADIR
+#define GL_DATADIR "/usr/local/share/gleisner"
+#endif
+
+#define MAX_INCLUDE_DEPTH 8
+#define MAX_LINE 198		/* inih 55 silently splits lines of 199+ bytes */
+
+enum kind { K_STR, K_BOOL, K_INT, K_PATHS, K_WORDS, K_PORTS, K_ENV, K_DOMAINS };
+
+struct key {
+	const char *section, *name;
+	enum kind kind;
+	size_t off;
+	long long max;		/* K_INT upper bound */
+	const char *choices;	/* K_STR: allowed values, space-separated */
+};
+
+#define F(m) offsetof(struct gl_profile, m)
+static const struct key keys[] = {
+	{ "", "name", K_STR, F(name), 0, NULL },
+	{ "", "description", K_STR, F(description), 0, NULL },
+	{ "filesystem", "readonly_bind", K_PATHS, F(readonly_bind), 0, NULL },
+	{ "filesystem", "readwrite_bind", K_PATHS, F(readwrite_bind), 0, NULL },
+	{ "filesystem", "deny", K_PATHS, F(deny), 0, NULL },
+	{ "filesystem", "tmpfs", K_PATHS, F(tmpfs), 0, NULL },
+	{ "filesystem", "protect", K_PATHS, F(protect), 0, NULL },
+	{ "filesystem", "protect_defaults", K_BOOL, F(protect_defaults), 0, NULL },
+	{ "network", "default", K_STR, F(net_default), 0, "deny allow" },
+	{ "network", "allow_domains", K_DOMAINS, F(allow_domains), 0, NULL },
+	{ "network", "allow_ports", K_PORTS, F(allow_ports), 0, NULL },
+	{ "network", "allow_dns", K_BOOL, F(allow_dns), 0, NULL },
+	{ "process", "pid_namespace", K_BOOL, F(pid_namespace), 0, NULL },
+	{ "process", "no_new_privileges", K_BOOL, F(no_new_privileges), 0, NULL },
+	{ "process", "allow_env", K_ENV, F(allow_env), 0, NULL },
+	{ "process.seccomp", "preset", K_STR, F(seccomp_preset), 0, "disabled nodejs custom" },
+	{ "process.seccomp", "default_action", K_STR, F(seccomp_default_action), 0, "errno log kill" },
+	{ "process.seccomp", "allow_syscalls", K_WORDS, F(allow_syscalls), 0, NULL },
+	{ "resources", "max_memory_mb", K_INT, F(max_memory_mb), 1LL << 40, NULL },
+	{ "resources", "max_cpu_percent", K_INT, F(max_cpu_percent), 100000, NULL },
+	{ "resources", "max_pids", K_INT, F(max_pids), 1 << 22, NULL },
+	{ "resources", "max_file_descriptors", K_INT, F(max_file_descriptors), 1 << 20, NULL },
+	{ "resources", "max_disk_write_mb", K_INT, F(max_disk_write_mb), 1LL << 40, NULL },
+	{ "plugins", "skip_permissions", K_BOOL, F(skip_permissions), 0, NULL },
+	{ "plugins", "add_dirs", K_PATHS, F(add_dirs), 0, NULL },
+	{ "plugins", "disallowed_tools", K_WORDS, F(disallowed_tools), 0, NULL },
+	{ "plugins", "mcp_network_domains", K_DOMAINS, F(mcp_network_domains), 0, NULL },
+	{ "landlock", "min_abi", K_INT, F(landlock_min_abi), 64, NULL },
+};
+#undef F
+#define NKEYS (sizeof keys / sizeof keys[0])
+
+static const char *sections[] = {
+	"filesystem", "network", "process", "process.seccomp", "resources",
+	"plugins", "landlock",
+};
+
+/* One file being parsed. */
+struct ctx {
+	struct gl_profile *p;
+	const char *file, *home;
+	FILE *f;
+	int lineno, depth;
+	int indented;			/* the current line is a continuation */
+	unsigned char seen[NKEYS];	/* scalars set in this file */
+	int last;			/* index of the last key, for continuations */
+	int nkeys;			/* keys seen so far in this file */
+	char *err;
+	size_t errsz;
+	int failed;
+};
+
+static int load(struct gl_profile *, const char *, const char *, int, char *, size_t);
+
+static int
+ferr(struct ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (c->failed)
+		return 0;
+	c->failed = 1;
+	n = snprintf(c->err, c->errsz, "%s:%d: ", c->file, c->lineno);
+	if (n >= 0 && (size_t)n < c->errsz) {
+		va_start(ap, fmt);
+		vsnprintf(c->err + n, c->errsz - (size_t)n, fmt, ap);
+		va_end(ap);
+	}
+	return 0;
+}
+
+int
+gl_strv_push(struct gl_strv *v, const char *s)
+{
+	char **q = realloc(v->v, (v->n + 1) * sizeof *q);
+
+	if (q == NULL)
+		return -1;
+	v->v = q;
+	if ((v->v[v->n] = strdup(s)) == NULL)
+		return -1;
+	v->n++;
+	return 0;
+}
+
+void
+gl_strv_free(struct gl_strv *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->n; i++)
+		free(v->v[i]);
+	free(v->v);
+	v->v = NULL;
+	v->n = 0;
+}
+
+/* Our reader: real line numbers, refuse long lines and hand-check headers. */
+static char *
+reader(char *str, int num, void *stream)
+{
+	struct ctx *c = stream;
+	size_t n;
+	char *s, *e;
+
+	if (c->failed || fgets(str, num, c->f) == NULL)
+		return NULL;
+	c->lineno++;
+	n = strlen(str);
+	if (n > MAX_LINE || (n == (size_t)num - 1 && str[n - 1] != '\n')) {
+		ferr(c, "line too long (at most %d bytes)", MAX_LINE);
+		return NULL;
+	}
+	if (memchr(str, '\0', n) != NULL && strlen(str) != n) {
+		ferr(c, "NUL byte in line");
+		return NULL;
+	}
+	c->indented = (str[0] == ' ' || str[0] == '\t');
+	for (s = str; *s == ' ' || *s == '\t'; s++)
+		;
+	if (*s == '[') {
+		size_t i;
+		e = strchr(s, ']');
+		if (c->indented || e == NULL) {
+			ferr(c, "malformed section header");
+			return NULL;
+		}
+		for (i = 0; i < sizeof sections / sizeof sections[0]; i++)
+			if ((size_t)(e - s - 1) == strlen(sections[i]) &&
+			    strncmp(s + 1, sections[i], (size_t)(e - s - 1)) == 0)
+				break;
+		if (i == sizeof sections / sizeof sections[0]) {
+			*e = '\0';
+			ferr(c, "unknown section [%s]", s + 1);
+			return NULL;
+		}
+		for (e++; *e == ' ' || *e == '\t' || *e == '\r' || *e == '\n'; e++)
+			;
+		if (*e != '\0' && *e != ';' && *e != '#') {
+			ferr(c, "text after section header");
+			return NULL;
+		}
+	}
+	return str;
+}
+
+static int
+expand_path(struct ctx *c, const char *v, char *out, size_t outsz)
+{
+	const char *s;
+
+	if (strncmp(v, "~/", 2) == 0 || strcmp(v, "~") == 0) {
+		if (c->home == NULL || c->home[0] != '/')
+			return ferr(c, "%s: no home directory to expand ~", v);
+		if ((size_t)snprintf(out, outsz, "%s%s", c->home, v + 1) >= outsz)
+			return ferr(c, "path too long");
+	} else if (v[0] == '/') {
+		if ((size_t)snprintf(out, outsz, "%s", v) >= outsz)
+			return ferr(c, "path too long");
+	} else
+		return ferr(c, "%s: path must be absolute or start with ~/", v);
+	if (strchr(out, '*') != NULL || strchr(out, '?') != NULL ||
+	    strchr(out, '[') != NULL)
+		return ferr(c, "%s: globs are not supported in paths", v);
+	for (s = out; (s = strstr(s, "/.")) != NULL; s++)
+		if (s[2] == '/' || s[2] == '\0' ||
+		    (s[2] == '.' && (s[3] == '/' || s[3] == '\0')))
+			return ferr(c, "%s: '.' and '..' are not allowed in paths", v);
+	/* strip trailing slashes, keep "/" */
+	for (size_t n = strlen(out); n > 1 && out[n - 1] == '/'; n--)
+		out[n - 1] = '\0';
+	return 1;
+}
+
+static int
+check_word(struct ctx *c, const struct key *k, const char *v)
+{
+	const char *s;
+	char *end;
+	long port;
+
+	switch (k->kind) {
+	case K_PORTS:
+		errno = 0;
+		port = strtol(v, &end, 10);
+		if (errno || *end != '\0' || port < 1 || port > 65535 || v[0] == '+')
+			return ferr(c, "%s: not a port number (1-65535)", k->name);
+		return 1;
+	case K_ENV:
+		for (s = v; *s; s++)
+			if (!(*s == '_' || (*s >= 'A' && *s <= 'Z') ||
+			    (*s >= 'a' && *s <= 'z') || (s > v && *s >= '0' && *s <= '9')))
+				return ferr(c, "%s: %s is not an environment variable name", k->name, v);
+		return 1;
+	case K_DOMAINS:
+		for (s = v; *s; s++)
+			if (!(*s == '-' || *s == '.' || (*s >= 'a' && *s <= 'z') ||
+			    (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
+				return ferr(c, "%s: %s is not a domain name", k->name, v);
+		if (v[0] == '.' || v[0] == '-' || strlen(v) > 253)
+			return ferr(c, "%s: %s is not a domain name", k->name, v);
+		return 1;
+	default:
+		for (s = v; *s; s++)
+			if (*s == ' ' || *s == '\t' || *s == ',')
+				return ferr(c, "%s: one value a line, no spaces or commas", k->name);
+		return 1;
+	}
+}
+
+static int
+handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct ctx *c = user;
+	const struct key *k = NULL;
+	char path[PATH_MAX];
+	size_t i;
+	char *base = (char *)c->p;
+
+	if (c->failed)
+		return 0;
+	if (section[0] == '\0' && strcmp(name, "include") == 0) {
+		if (c->nkeys > 0)
+			return ferr(c, "include must come before any other key");
+		if (c->depth + 1 >= MAX_INCLUDE_DEPTH)
+			return ferr(c, "include nested too deeply");
+		if (load(c->p, value, c->home, c->depth + 1, c->err, c->errsz) < 0) {
+			c->failed = 1;
+			return 0;
+		}
+		return 1;
+	}
+	if (strcmp(section, "process") == 0 && strcmp(name, "command_allowlist") == 0)
+		return ferr(c, "command_allowlist is not supported (the original never enforced it); remove it and use seccomp or Landlock rules");
+	for (i = 0; i < NKEYS; i++)
+		if (strcmp(keys[i].section, section) == 0 && strcmp(keys[i].name, name) == 0) {
+			k = &keys[i];
+			break;
+		}
+	if (k == NULL)
+		return ferr(c, "unknown key '%s'%s%s%s", name,
+		    section[0] ? " in [" : "", section, section[0] ? "]" : "");
+	if (c->indented && (int)i != c->last)
+		return ferr(c, "continuation line without a key");
+	c->last = (int)i;
+	c->nkeys++;
+
+	switch (k->kind) {
+	case K_STR:
+	case K_BOOL:
+	case K_INT:
+		if (c->seen[i])
+			return ferr(c, "'%s' set twice", name);
+		c->seen[i] = 1;
+		break;
+	default:
+		break;
+	}
+	switch (k->kind) {
+	case K_STR: {
+		char **dst = (char **)(base + k->off);
+		if (k->choices != NULL) {
+			const char *s = strstr(k->choices, value);
+			size_t n = strlen(value);
+			if (n == 0 || s == NULL || (s != k->choices && s[-1] != ' ') ||
+			    (s[n] != ' ' && s[n] != '\0'))
+				return ferr(c, "%s: '%s' is not one of: %s", name, value, k->choices);
+		}
+		free(*dst);
+		if ((*dst = strdup(value)) == NULL)
+			return ferr(c, "out of memory");
+		return 1;
+	}
+	case K_BOOL: {
+		int *dst = (int *)(base + k->off);
+		if (strcmp(value, "true") == 0)
+			*dst = 1;
+		else if (strcmp(value, "false") == 0)
+			*dst = 0;
+		else
+			return ferr(c, "%s: '%s' is not true or false", name, value);
+		return 1;
+	}
+	case K_INT: {
+		long long *dst = (long long *)(base + k->off);
+		char *end;
+		errno = 0;
+		long long n = strtoll(value, &end, 10);
+		if (errno || value[0] == '\0' || *end != '\0' || n < 0 || n > k->max || value[0] == '+')
+			return ferr(c, "%s: '%s' is not a whole number from 0 to %lld", name, value, k->max);
+		*dst = n;
+		return 1;
+	}
+	default: {
+		struct gl_strv *dst = (struct gl_strv *)(base + k->off);
+		if (value[0] == '\0')
+			return 1;	/* "key =" is an empty list: adds nothing */
+		if (k->kind == K_PATHS) {
+			if (!expand_path(c, value, path, sizeof path))
+				return 0;
+			value = path;
+		} else if (!check_word(c, k, value))
+			return 0;
+		for (i = 0; i < dst->n; i++)
+			if (strcmp(dst->v[i], value) == 0)
+				return 1;
+		if (gl_strv_push(dst, value) < 0)
+			return ferr(c, "out of memory");
+		return 1;
+	}
+	}
+}
+
+static int
+isdir(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static char *
+find_in(const char *dir, const char *name)
+{
+	char buf[PATH_MAX];
+	struct stat st;
+
+	if (dir[0] == '\0' || !isdir(dir))
+		return NULL;
+	if ((size_t)snprintf(buf, sizeof buf, "%s/%s.ini", dir, name) >= sizeof buf)
+		return NULL;
+	if (stat(buf, &st) == 0 && S_ISREG(st.st_mode))
+		return realpath(buf, NULL);
+	return NULL;
+}
+
+char *
+gl_profile_find(const char *arg)
+{
+	const char *env, *home, *xdg;
+	char buf[PATH_MAX], *list, *dir, *save = NULL, *r = NULL;
+	size_t n = strlen(arg);
+
+	if (strchr(arg, '/') != NULL || (n > 4 && strcmp(arg + n - 4, ".ini") == 0)) {
+		if ((r = realpath(arg, NULL)) == NULL)
+			return NULL;
+		return r;
+	}
+	if (n == 0 || arg[0] == '.') {
+		errno = EINVAL;
+		return NULL;
+	}
+	if ((env = getenv("GLEISNER_PROFILE_PATH")) != NULL && env[0] != '\0') {
+		if ((list = strdup(env)) == NULL)
+			return NULL;
+		for (dir = strtok_r(list, ":", &save); dir != NULL && r == NULL;
+		    dir = strtok_r(NULL, ":", &save))
+			r = find_in(dir, arg);
+		free(list);
+		if (r != NULL)
+			return r;
+	}
+	xdg = getenv("XDG_CONFIG_HOME");
+	home = getenv("HOME");
+	if (xdg != NULL && xdg[0] == '/')
+		snprintf(buf, sizeof buf, "%s/gleisner/profiles", xdg);
+	else if (home != NULL && home[0] == '/')
+		snprintf(buf, sizeof buf, "%s/.config/gleisner/profiles", home);
+	else
+		buf[0] = '\0';
+	if ((r = find_in(buf, arg)) != NULL)
+		return r;
+	if ((r = find_in(GL_DATADIR "/profiles", arg)) != NULL)
+		return r;
+	errno = ENOENT;
+	return NULL;
+}
+
+static int
+load(struct gl_profile *p, const char *arg, const char *home, int depth,
+    char *err, size_t errsz)
+{
+	struct ctx c;
+	char *file;
+	FILE *f;
+	size_t i;
+	int rc;
+
+	if ((file = gl_profile_find(arg)) == NULL) {
+		snprintf(err, errsz, "%s: profile not found%s", arg,
+		    errno == ENOENT ? " (searched $GLEISNER_PROFILE_PATH, "
+		    "~/.config/gleisner/profiles, " GL_DATADIR "/profiles)" : "");
+		return -1;
+	}
+	for (i = 0; i < p->nfiles; i++)
+		if (strcmp(p->files[i], file) == 0) {
+			snprintf(err, errsz, "%s: include loop", file);
+			free(file);
+			return -1;
+		}
+	if (p->nfiles == GL_PROFILE_MAX_FILES) {
+		snprintf(err, errsz, "%s: too many included profiles", file);
+		free(file);
+		return -1;
+	}
+	if ((f = fopen(file, "re")) == NULL) {
+		snprintf(err, errsz, "%s: %s", file, strerror(errno));
+		free(file);
+		return -1;
+	}
+	memset(&c, 0, sizeof c);
+	c.p = p;
+	c.file = file;
+	c.home = home;
+	c.f = f;
+	c.depth = depth;
+	c.last = -1;
+	c.err = err;
+	c.errsz = errsz;
+	/* reserve our slot first so that include loops are seen */
+	p->files[p->nfiles] = file;
+	p->file_sha256[p->nfiles][0] = '\0';
+	i = p->nfiles++;
+	rc = ini_parse_stream(reader, &c, handler, &c);
+	if (!c.failed && ferror(f)) {
+		snprintf(err, errsz, "%s: read error", file);
+		c.failed = 1;
+	}
+	if (!c.failed && rc > 0) {
+		c.lineno = rc;
+		ferr(&c, "syntax error (expected key = value)");
+	}
+	fclose(f);
+	if (c.failed)
+		return -1;
+	if (gl_digest_file_hex(file, p->file_sha256[i]) < 0) {
+		snprintf(err, errsz, "%s: %s", file, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+gl_profile_load(struct gl_profile *p, const char *arg, const char *home,
+    char *err, size_t errsz)
+{
+	memset(p, 0, sizeof *p);
+	p->protect_defaults = 1;
+	p->pid_namespace = 1;
+	p->no_new_privileges = 1;
+	p->skip_permissions = 1;
+	if (load(p, arg, home, 0, err, errsz) < 0)
+		return -1;
+	if (p->name == NULL) {
+		snprintf(err, errsz, "%s: missing required key 'name'",
+		    p->nfiles ? p->files[p->nfiles - 1] : arg);
+		return -1;
+	}
+	if (p->net_default == NULL && (p->net_default = strdup("deny")) == NULL)
+		return -1;
+	if (p->seccomp_preset == NULL && (p->seccomp_preset = strdup("disabled")) == NULL)
+		return -1;
+	if (p->seccomp_default_action == NULL &&
+	    (p->seccomp_default_action = strdup("errno")) == NULL)
+		return -1;
+	return 0;
+}
+
+static jv
+strv_json(const struct gl_strv *v, int ints)
+{
+	jv a = jv_array();
+	size_t i;
+
+	for (i = 0; i < v->n; i++)
+		a = jv_array_append(a, ints ? jv_number(atoi(v->v[i])) : jv_string(v->v[i]));
+	return a;
+}
+
+jv
+gl_profile_json(const struct gl_profile *p)
+{
+	jv o = jv_object(), sec;
+	const char *base = (const char *)p;
+	size_t i;
+
+	for (i = 0; i < NKEYS; i++) {
+		const struct key *k = &keys[i];
+		jv v;
+		switch (k->kind) {
+		case K_STR: {
+			const char *s = *(char *const *)(base + k->off);
+			v = s ? jv_string(s) : jv_null();
+			break;
+		}
+		case K_BOOL:
+			v = jv_bool(*(const int *)(base + k->off));
+			break;
+		case K_INT:
+			v = jv_number((double)*(const long long *)(base + k->off));
+			break;
+		default:
+			v = strv_json((const struct gl_strv *)(base + k->off), k->kind == K_PORTS);
+			break;
+		}
+		if (k->section[0] == '\0') {
+			o = jv_object_set(o, jv_string(k->name), v);
+			continue;
+		}
+		sec = jv_object_get(jv_copy(o), jv_string(k->section));
+		if (jv_get_kind(sec) != JV_KIND_OBJECT) {
+			jv_free(sec);
+			sec = jv_object();
+		}
+		sec = jv_object_set(sec, jv_string(k->name), v);
+		o = jv_object_set(o, jv_string(k->section), sec);
+	}
+	return o;
+}
+
+int
+gl_profile_digest(const struct gl_profile *p, char out[GL_SHA256_HEX])
+{
+	size_t n;
+	char *s = gl_json_dump(gl_profile_json(p), &n);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	rc = gl_digest_sha256_hex(s, n, out);
+	free(s);
+	return rc;
+}
+
+void
+gl_profile_free(struct gl_profile *p)
+{
+	char *base = (char *)p;
+	size_t i;
+
+	for (i = 0; i < NKEYS; i++) {
+		if (keys[i].kind == K_STR)
+			free(*(char **)(base + keys[i].off));
+		else if (keys[i].kind != K_BOOL && keys[i].kind != K_INT)
+			gl_strv_free((struct gl_strv *)(base + keys[i].off));
+	}
+	for (i = 0; i < p->nfiles; i++)
+		free(p->files[i]);
+	memset(p, 0, sizeof *p);
+}
