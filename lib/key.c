@@ -1,0 +1,310 @@
+#include "key.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/bio.h>
+#include <openssl/buffer.h>
+#include <openssl/crypto.h>
+#include <openssl/ec.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include "io.h"
+
+enum gl_key_kind
+gl_key_kind(const EVP_PKEY *k)
+{
+	char group[64];
+	size_t n = 0;
+
+	if (k == NULL)
+		return GL_KEY_NONE;
+	if (EVP_PKEY_is_a(k, "ED25519"))
+		return GL_KEY_ED25519;
+	if (EVP_PKEY_is_a(k, "EC") &&
+	    EVP_PKEY_get_group_name(k, group, sizeof group, &n) == 1 &&
+	    (strcmp(group, "prime256v1") == 0 || strcmp(group, "P-256") == 0))
+		return GL_KEY_P256;
+	return GL_KEY_NONE;
+}
+
+/* Refuse encrypted keys instead of prompting on the terminal. */
+static int
+nopass(char *buf, int size, int rwflag, void *u)
+{
+	(void)buf;
+	(void)size;
+	(void)rwflag;
+	(void)u;
+	return -1;
+}
+
+static EVP_PKEY *
+parse(const char *pem, size_t len, int private)
+{
+	BIO *bio;
+	EVP_PKEY *k = NULL;
+
+	if (len > GL_KEY_CAP) {
+		errno = EFBIG;
+		return NULL;
+	}
+	if ((bio = BIO_new_mem_buf(pem, (int)len)) == NULL) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	k = private ? PEM_read_bio_PrivateKey(bio, NULL, nopass, NULL) :
+	    PEM_read_bio_PUBKEY(bio, NULL, nopass, NULL);
+	BIO_free(bio);
+	ERR_clear_error();
+	if (k == NULL) {
+		errno = EBADMSG;
+		return NULL;
+	}
+	if (gl_key_kind(k) == GL_KEY_NONE) {
+		EVP_PKEY_free(k);
+		errno = ENOTSUP;
+		return NULL;
+	}
+	return k;
+}
+
+EVP_PKEY *
+gl_key_parse_private(const char *pem, size_t len)
+{
+	return parse(pem, len, 1);
+}
+
+EVP_PKEY *
+gl_key_parse_public(const char *pem, size_t len)
+{
+	return parse(pem, len, 0);
+}
+
+static EVP_PKEY *
+load(const char *path, int private)
+{
+	char *buf;
+	size_t len;
+	EVP_PKEY *k;
+	int saved;
+
+	if (gl_io_read_file(path, GL_KEY_CAP, &buf, &len) < 0)
+		return NULL;
+	k = parse(buf, len, private);
+	saved = errno;
+	OPENSSL_cleanse(buf, len);
+	free(buf);
+	errno = saved;
+	return k;
+}
+
+EVP_PKEY *
+gl_key_load_private(const char *path)
+{
+	return load(path, 1);
+}
+
+EVP_PKEY *
+gl_key_load_public(const char *path)
+{
+	return load(path, 0);
+}
+
+EVP_PKEY *
+gl_key_generate(enum gl_key_kind kind)
+{
+	EVP_PKEY *k = NULL;
+
+	if (kind == GL_KEY_P256)
+		k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+	else if (kind == GL_KEY_ED25519)
+		k = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+	else
+		errno = EINVAL;
+	if (k == NULL && kind != GL_KEY_NONE)
+		errno = EIO;
+	ERR_clear_error();
+	return k;
+}
+
+int
+gl_key_write_private(EVP_PKEY *k, const char *path)
+{
+	BIO *bio;
+	BUF_MEM *bm = NULL;
+	int fd = -1, rc = -1, saved;
+
+	if ((bio = BIO_new(BIO_s_secmem())) == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (PEM_write_bio_PrivateKey(bio, k, NULL, NULL, 0, NULL, NULL) != 1 ||
+	    BIO_get_mem_ptr(bio, &bm) != 1 || bm == NULL) {
+		errno = EIO;
+		goto out;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		goto out;
+	if (fchmod(fd, 0600) < 0 || gl_io_write_all(fd, bm->data, bm->length) < 0 ||
+	    fsync(fd) < 0) {
+		saved = errno;
+		close(fd);
+		unlink(path);
+		errno = saved;
+		goto out;
+	}
+	if (close(fd) < 0) {
+		saved = errno;
+		unlink(path);
+		errno = saved;
+		goto out;
+	}
+	rc = 0;
+out:
+	saved = errno;
+	if (bm != NULL && bm->data != NULL)
+		OPENSSL_cleanse(bm->data, bm->length);
+	BIO_free(bio);
+	ERR_clear_error();
+	errno = saved;
+	return rc;
+}
+
+char *
+gl_key_public_pem(EVP_PKEY *k, size_t *len)
+{
+	BIO *bio;
+	BUF_MEM *bm = NULL;
+	char *out = NULL;
+
+	if ((bio = BIO_new(BIO_s_mem())) == NULL)
+		return NULL;
+	if (PEM_write_bio_PUBKEY(bio, k) == 1 && BIO_get_mem_ptr(bio, &bm) == 1 &&
+	    (out = malloc(bm->length + 1)) != NULL) {
+		memcpy(out, bm->data, bm->length);
+		out[bm->length] = '\0';
+		if (len != NULL)
+			*len = bm->length;
+	}
+	if (out == NULL)
+		errno = EIO;
+	BIO_free(bio);
+	ERR_clear_error();
+	return out;
+}
+
+int
+gl_key_id(EVP_PKEY *k, char out[GL_SHA256_HEX])
+{
+	unsigned char *der = NULL;
+	int n, rc;
+
+	if ((n = i2d_PUBKEY(k, &der)) <= 0) {
+		ERR_clear_error();
+		errno = EIO;
+		return -1;
+	}
+	rc = gl_digest_sha256_hex(der, (size_t)n, out);
+	OPENSSL_free(der);
+	return rc;
+}
+
+static const EVP_MD *
+md_of(EVP_PKEY *k)
+{
+	return gl_key_kind(k) == GL_KEY_P256 ? EVP_sha256() : NULL;
+}
+
+int
+gl_key_sign(EVP_PKEY *k, const void *msg, size_t len, unsigned char **sig,
+    size_t *siglen)
+{
+	EVP_MD_CTX *ctx = NULL;
+	unsigned char *s = NULL;
+	size_t n = 0;
+	int rc = -1;
+
+	if (gl_key_kind(k) == GL_KEY_NONE) {
+		errno = ENOTSUP;
+		return -1;
+	}
+	if ((ctx = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestSignInit(ctx, NULL, md_of(k), NULL, k) != 1 ||
+	    EVP_DigestSign(ctx, NULL, &n, msg, len) != 1 ||
+	    (s = malloc(n)) == NULL ||
+	    EVP_DigestSign(ctx, s, &n, msg, len) != 1)
+		goto out;
+	*sig = s;
+	*siglen = n;
+	s = NULL;
+	rc = 0;
+out:
+	free(s);
+	EVP_MD_CTX_free(ctx);
+	ERR_clear_error();
+	if (rc < 0)
+		errno = EIO;
+	return rc;
+}
+
+/* Only the one DER encoding of (r, s): no leading zeros, no long forms, no
+ * trailing bytes, no raw r||s. */
+static int
+der_canonical(const unsigned char *sig, size_t siglen)
+{
+	const unsigned char *p = sig;
+	unsigned char *re = NULL;
+	ECDSA_SIG *es;
+	int n, ok = 0;
+
+	if (siglen == 0 || siglen > 256)
+		return 0;
+	if ((es = d2i_ECDSA_SIG(NULL, &p, (long)siglen)) == NULL)
+		goto out;
+	if (p != sig + siglen)
+		goto out;
+	n = i2d_ECDSA_SIG(es, &re);
+	ok = n > 0 && (size_t)n == siglen && memcmp(re, sig, siglen) == 0;
+out:
+	OPENSSL_free(re);
+	ECDSA_SIG_free(es);
+	ERR_clear_error();
+	return ok;
+}
+
+int
+gl_key_verify(EVP_PKEY *k, const void *msg, size_t len,
+    const unsigned char *sig, size_t siglen)
+{
+	EVP_MD_CTX *ctx;
+	enum gl_key_kind kind = gl_key_kind(k);
+	int r;
+
+	if (kind == GL_KEY_NONE) {
+		errno = ENOTSUP;
+		return -1;
+	}
+	if (kind == GL_KEY_P256 && !der_canonical(sig, siglen))
+		return 0;
+	if (kind == GL_KEY_ED25519 && siglen != 64)
+		return 0;
+	if ((ctx = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestVerifyInit(ctx, NULL, md_of(k), NULL, k) != 1) {
+		EVP_MD_CTX_free(ctx);
+		ERR_clear_error();
+		errno = EIO;
+		return -1;
+	}
+	r = EVP_DigestVerify(ctx, sig, siglen, msg, len);
+	EVP_MD_CTX_free(ctx);
+	ERR_clear_error();
+	return r == 1;
+}
