@@ -1,0 +1,177 @@
+#include "git.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "io.h"
+#include "utf8.h"
+
+#define GIT_CAP (1UL << 20)
+
+/* Run git with args in dir; its stdout (last newline cut) into *out.
+ * Returns git's exit status, or -1 (errno) if it could not be run. */
+static int
+run(const char *dir, const char *const *args, char **out)
+{
+	const char *argv[32];
+	size_t n = 0, len;
+	pid_t pid;
+	int p[2], st, nul, saved;
+	char *buf;
+
+	argv[n++] = "git";
+	argv[n++] = "-c";
+	argv[n++] = "core.fsmonitor=false";
+	argv[n++] = "-c";
+	argv[n++] = "core.hooksPath=/dev/null";
+	argv[n++] = "-c";
+	argv[n++] = "safe.directory=*";
+	argv[n++] = "--no-optional-locks";
+	argv[n++] = "-C";
+	argv[n++] = dir;
+	while (*args != NULL && n < 31)
+		argv[n++] = *args++;
+	argv[n] = NULL;
+	*out = NULL;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	if ((pid = fork()) < 0) {
+		saved = errno;
+		close(p[0]);
+		close(p[1]);
+		errno = saved;
+		return -1;
+	}
+	if (pid == 0) {
+		nul = open("/dev/null", O_RDWR);
+		if (nul < 0 || dup2(nul, 0) < 0 || dup2(p[1], 1) < 0 ||
+		    dup2(nul, 2) < 0)
+			_exit(126);
+		unsetenv("GIT_DIR");
+		unsetenv("GIT_WORK_TREE");
+		unsetenv("GIT_INDEX_FILE");
+		unsetenv("GIT_OBJECT_DIRECTORY");
+		execvp("git", (char *const *)argv);
+		_exit(errno == ENOENT ? 127 : 126);
+	}
+	close(p[1]);
+	if (gl_io_read_fd(p[0], GIT_CAP, &buf, &len) < 0)
+		buf = NULL;
+	saved = errno;
+	close(p[0]);
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	if (buf == NULL) {
+		errno = saved;
+		return -1;
+	}
+	if (!WIFEXITED(st) || WEXITSTATUS(st) == 126 || WEXITSTATUS(st) == 127) {
+		free(buf);
+		errno = WIFEXITED(st) && WEXITSTATUS(st) == 127 ? ENOENT : EIO;
+		return -1;
+	}
+	while (len > 0 && buf[len - 1] == '\n')
+		buf[--len] = '\0';
+	*out = buf;
+	return WEXITSTATUS(st);
+}
+
+/* git's answer as a string, or null when git said no or it is not text */
+static jv
+answer(const char *dir, const char *const *args, int *fail)
+{
+	char *out;
+	int rc = run(dir, args, &out);
+	jv v = jv_null();
+
+	if (rc < 0) {
+		*fail = 1;
+		return v;
+	}
+	if (rc == 0 && out[0] != '\0' && gl_utf8_valid(out, strlen(out)))
+		v = jv_string(out);
+	free(out);
+	return v;
+}
+
+char *
+gl_git_strip_userinfo(const char *url)
+{
+	const char *s = strstr(url, "://"), *a, *end, *at = NULL;
+	size_t pre;
+	char *out;
+
+	if (s == NULL || (s > url && strchr(url, '/') < s))
+		return strdup(url);
+	a = s + 3;
+	end = a + strcspn(a, "/?#");
+	for (const char *q = a; q < end; q++)
+		if (*q == '@')
+			at = q;
+	if (at == NULL)
+		return strdup(url);
+	pre = (size_t)(a - url);
+	if ((out = malloc(strlen(url) + 1)) == NULL)
+		return NULL;
+	memcpy(out, url, pre);
+	strcpy(out + pre, at + 1);
+	return out;
+}
+
+jv
+gl_git_state(const char *dir)
+{
+	static const char *const inside[] = { "rev-parse", "--is-inside-work-tree", NULL };
+	static const char *const head[] = { "rev-parse", "--verify", "-q", "HEAD", NULL };
+	static const char *const branch[] = { "symbolic-ref", "-q", "--short", "HEAD", NULL };
+	static const char *const status[] = { "status", "--porcelain=v1",
+		"--untracked-files=normal", "--ignore-submodules=none", NULL };
+	static const char *const remote[] = { "config", "--get", "remote.origin.url", NULL };
+	jv st = jv_object(), v;
+	char *out, *clean;
+	int rc, fail = 0;
+
+	st = jv_object_set(st, jv_string("commit"), jv_null());
+	st = jv_object_set(st, jv_string("branch"), jv_null());
+	st = jv_object_set(st, jv_string("dirty"), jv_false());
+	st = jv_object_set(st, jv_string("remote"), jv_null());
+	if ((rc = run(dir, inside, &out)) < 0)
+		goto sys;
+	free(out);
+	if (rc != 0)
+		return st;	/* not a work tree */
+	st = jv_object_set(st, jv_string("commit"), answer(dir, head, &fail));
+	st = jv_object_set(st, jv_string("branch"), answer(dir, branch, &fail));
+	if ((rc = run(dir, status, &out)) < 0 || rc != 0) {
+		if (rc > 0)
+			errno = EIO;
+		free(out);
+		goto sys;
+	}
+	st = jv_object_set(st, jv_string("dirty"), jv_bool(out[0] != '\0'));
+	free(out);
+	v = answer(dir, remote, &fail);
+	if (jv_get_kind(v) == JV_KIND_STRING) {
+		if ((clean = gl_git_strip_userinfo(jv_string_value(v))) == NULL) {
+			jv_free(v);
+			goto sys;
+		}
+		jv_free(v);
+		v = jv_string(clean);
+		free(clean);
+	}
+	st = jv_object_set(st, jv_string("remote"), v);
+	if (fail)
+		goto sys;
+	return st;
+sys:
+	rc = errno;
+	jv_free(st);
+	errno = rc;
+	return jv_invalid_with_msg(jv_string(strerror(rc)));
+}
