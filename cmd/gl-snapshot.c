@@ -1,0 +1,157 @@
+/* gl-snapshot: the hash tree of a directory, and the diff of two. */
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gl.h"
+#include "json.h"
+#include "snap.h"
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: gl-snapshot [--cache PRE.json] [--ignore NAME]... DIR\n"
+	    "       gl-snapshot diff PRE.json POST.json\n");
+}
+
+/* Read and check one snapshot; exits 3 (bad data) or 4 (I/O). */
+static jv
+load(const char *path)
+{
+	char why[200];
+	int sys;
+	jv v = gl_json_read_file(path, GL_CAP_DOC, &sys);
+
+	if (!jv_is_valid(v)) {
+		gl_json_errmsg(v, why, sizeof why);
+		errx(sys ? GL_EX_SYS : GL_EX_DATA, "%s: %s", path, why);
+	}
+	if (gl_snap_check(v, why, sizeof why) < 0) {
+		jv_free(v);
+		errx(GL_EX_DATA, "%s: %s", path, why);
+	}
+	return v;
+}
+
+static int
+emit(jv v)
+{
+	if (gl_json_write_line(stdout, v) < 0 || fflush(stdout) == EOF || ferror(stdout) ||
+	    fclose(stdout) == EOF)
+		err(GL_EX_SYS, "stdout");
+	return GL_EX_OK;
+}
+
+/* A relative NAME without "./", trailing "/" or empty, "." or ".." parts. */
+static char *
+clean_ignore(const char *arg)
+{
+	char *s, *p, *q;
+	size_t n;
+
+	while (arg[0] == '.' && arg[1] == '/')
+		arg += 2;
+	if ((s = strdup(arg)) == NULL)
+		err(GL_EX_SYS, "strdup");
+	n = strlen(s);
+	while (n > 0 && s[n - 1] == '/')
+		s[--n] = '\0';
+	if (n == 0 || s[0] == '/')
+		goto bad;
+	for (p = s; p != NULL; p = q ? q + 1 : NULL) {
+		q = strchr(p, '/');
+		n = q ? (size_t)(q - p) : strlen(p);
+		if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			goto bad;
+	}
+	return s;
+bad:
+	free(s);
+	warnx("--ignore %s: not a relative path inside DIR", arg);
+	usage(stderr);
+	exit(GL_EX_USAGE);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "cache", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "ignore", required_argument, NULL, 'i' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct {
+		const char *cache;	/* --cache: earlier snapshot to reuse digests from */
+		char **ignore;		/* --ignore NAMEs, cleaned */
+		size_t nignore;
+	} o = { NULL, NULL, 0 };
+	struct gl_snap_opts so;
+	char msg[200];
+	size_t i;
+	jv v;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			o.cache = optarg;
+			break;
+		case 'i':
+			o.ignore = realloc(o.ignore, (o.nignore + 1) * sizeof *o.ignore);
+			if (o.ignore == NULL)
+				err(GL_EX_SYS, "realloc");
+			o.ignore[o.nignore++] = clean_ignore(optarg);
+			break;
+		case 'h':
+			usage(stdout);
+			return GL_EX_OK;
+		case 'V':
+			printf("gl-snapshot %s\n", GL_VERSION);
+			return GL_EX_OK;
+		default:
+			usage(stderr);
+			return GL_EX_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	if (argc >= 1 && strcmp(argv[0], "diff") == 0) {
+		if (argc != 3 || o.cache != NULL || o.nignore > 0) {
+			usage(stderr);
+			return GL_EX_USAGE;
+		}
+		jv pre = load(argv[1]), post = load(argv[2]);
+		v = gl_snap_diff(pre, post);
+		if (!jv_is_valid(v))
+			errx(GL_EX_SYS, "diff: %s", gl_json_errmsg(v, msg, sizeof msg));
+		return emit(v);
+	}
+	if (argc != 1) {
+		usage(stderr);
+		return GL_EX_USAGE;
+	}
+
+	so.ignore = o.ignore;
+	so.nignore = o.nignore;
+	so.cache = o.cache != NULL ? load(o.cache) : jv_null();
+	so.progress = isatty(STDERR_FILENO);
+	so.prog = "gl-snapshot";
+	if (o.cache != NULL && gl_json_str(so.cache, "started") == NULL)
+		warnx("warning: %s: no \"started\" time: cache not used", o.cache);
+	v = gl_snap_walk(argv[0], &so);
+	if (!jv_is_valid(v))
+		errx(GL_EX_SYS, "%s: %s", argv[0], gl_json_errmsg(v, msg, sizeof msg));
+	jv_free(so.cache);
+	for (i = 0; i < o.nignore; i++)
+		free(o.ignore[i]);
+	free(o.ignore);
+	return emit(v);
+}

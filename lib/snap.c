@@ -1,0 +1,943 @@
+#include "snap.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "digest.h"
+#include "json.h"
+#include "utf8.h"
+
+/* A cached digest is trusted only for a file whose ctime is this much older
+ * than the start of the snapshot that recorded it (coarse kernel clocks). */
+#define RACY_SECS 2
+
+struct ent {
+	char *path;
+	size_t len;
+	struct stat st;
+	int has_sha;
+	char sha[GL_SHA256_HEX];
+	char *target;		/* symlinks */
+	size_t tlen;
+	jv xattrs;		/* object, or jv_null() */
+	int mount;		/* st_dev differs from the parent directory's */
+	long link;		/* index of the first entry of its hard-link group */
+};
+
+struct skip {
+	char *path;
+	size_t len;
+	char *reason;
+};
+
+struct cent {
+	char *path;
+	size_t len;
+	jv e;
+};
+
+struct walk {
+	const struct gl_snap_opts *o;
+	struct ent *e;
+	size_t n, cap;
+	struct skip *s;
+	size_t ns, scap;
+	struct cent *c;		/* cache, sorted by path */
+	size_t nc;
+	struct timespec cutoff;
+	unsigned long long bytes;
+	struct timespec last;	/* last progress line */
+	int oom;
+};
+
+static int
+pathcmp(const char *a, size_t an, const char *b, size_t bn)
+{
+	int r = memcmp(a, b, an < bn ? an : bn);
+
+	if (r != 0)
+		return r;
+	return (an > bn) - (an < bn);
+}
+
+int
+gl_snap_under(const char *path, size_t len, const char *pat)
+{
+	size_t n = strlen(pat);
+
+	if (len < n || memcmp(path, pat, n) != 0)
+		return 0;
+	return len == n || path[n] == '/';
+}
+
+static void
+skip(struct walk *w, const char *path, size_t len, const char *what, int e)
+{
+	char reason[256], shown[128];
+	struct skip *q;
+
+	snprintf(reason, sizeof reason, "%s: %s", what, e ? strerror(e) : "changed while being read");
+	gl_utf8_sanitize(path, len, shown, sizeof shown);
+	fprintf(stderr, "%s: warning: %s: %s\n", w->o->prog, shown, reason);
+	if (w->ns == w->scap) {
+		w->scap = w->scap ? w->scap * 2 : 16;
+		if ((q = realloc(w->s, w->scap * sizeof *q)) == NULL) {
+			w->oom = 1;
+			return;
+		}
+		w->s = q;
+	}
+	q = &w->s[w->ns];
+	q->path = malloc(len + 1);
+	q->reason = strdup(reason);
+	if (q->path == NULL || q->reason == NULL) {
+		free(q->path);
+		free(q->reason);
+		w->oom = 1;
+		return;
+	}
+	memcpy(q->path, path, len);
+	q->path[len] = '\0';
+	q->len = len;
+	w->ns++;
+}
+
+static int
+wanted_xattr(const char *name)
+{
+	return strncmp(name, "security.", 9) == 0 || strncmp(name, "user.", 5) == 0 ||
+	    strncmp(name, "system.posix_acl_", 17) == 0;
+}
+
+/* The xattrs of an open fd, or of procpath (not followed) when fd < 0. */
+static int
+xattrs(int fd, const char *procpath, jv *out)
+{
+	char *names = NULL, *val = NULL, *p, hex[GL_SHA256_HEX], *key;
+	ssize_t n, vn;
+	int rc = -1;
+
+	*out = jv_null();
+	n = fd >= 0 ? flistxattr(fd, NULL, 0) : llistxattr(procpath, NULL, 0);
+	if (n < 0 && (errno == ENOTSUP || errno == EPERM || errno == ENOENT))
+		return 0;
+	if (n <= 0)
+		return n < 0 ? -1 : 0;
+	if ((names = malloc((size_t)n)) == NULL)
+		return -1;
+	n = fd >= 0 ? flistxattr(fd, names, (size_t)n) : llistxattr(procpath, names, (size_t)n);
+	if (n < 0)
+		goto out;
+	for (p = names; p < names + n; p += strlen(p) + 1) {
+		if (!wanted_xattr(p))
+			continue;
+		vn = fd >= 0 ? fgetxattr(fd, p, NULL, 0) : lgetxattr(procpath, p, NULL, 0);
+		if (vn < 0 && errno == ENODATA)
+			continue;
+		if (vn < 0)
+			goto out;
+		free(val);
+		if ((val = malloc((size_t)vn + 1)) == NULL)
+			goto out;
+		vn = fd >= 0 ? fgetxattr(fd, p, val, (size_t)vn) : lgetxattr(procpath, p, val, (size_t)vn);
+		if (vn < 0)
+			goto out;
+		if (gl_digest_sha256_hex(val, (size_t)vn, hex) < 0)
+			goto out;
+		if ((key = gl_utf8_pct_encode(p, strlen(p))) == NULL)
+			goto out;
+		if (jv_get_kind(*out) == JV_KIND_NULL)
+			*out = jv_object();
+		*out = jv_object_set(*out, jv_string(key), jv_string(hex));
+		free(key);
+	}
+	rc = 0;
+out:
+	free(val);
+	free(names);
+	if (rc < 0) {
+		int e = errno;
+		jv_free(*out);
+		*out = jv_null();
+		errno = e;
+	}
+	return rc;
+}
+
+static void
+progress(struct walk *w, int done)
+{
+	struct timespec now;
+
+	if (!w->o->progress)
+		return;
+	if (done) {
+		fputs("\r\033[K", stderr);
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if ((now.tv_sec - w->last.tv_sec) * 1000 + (now.tv_nsec - w->last.tv_nsec) / 1000000 < 200)
+		return;
+	w->last = now;
+	fprintf(stderr, "\r%s: %zu entries, %llu MiB hashed\033[K", w->o->prog, w->n,
+	    w->bytes >> 20);
+}
+
+static int
+tscmp(const struct timespec *a, const struct timespec *b)
+{
+	if (a->tv_sec != b->tv_sec)
+		return a->tv_sec < b->tv_sec ? -1 : 1;
+	return (a->tv_nsec > b->tv_nsec) - (a->tv_nsec < b->tv_nsec);
+}
+
+static int
+centcmp(const void *a, const void *b)
+{
+	const struct cent *x = a, *y = b;
+	return pathcmp(x->path, x->len, y->path, y->len);
+}
+
+/* The cached digest for e, when the cache may be trusted for it. */
+static int
+from_cache(struct walk *w, struct ent *e)
+{
+	struct cent key = { e->path, e->len, jv_null() }, *c;
+	char ino[32], ct[GL_CLOCK_LEN];
+	const char *s;
+	jv v;
+	int ok;
+
+	if (w->nc == 0 || tscmp(&e->st.st_ctim, &w->cutoff) >= 0)
+		return 0;
+	if ((c = bsearch(&key, w->c, w->nc, sizeof *w->c, centcmp)) == NULL)
+		return 0;
+	snprintf(ino, sizeof ino, "%llu", (unsigned long long)e->st.st_ino);
+	if (gl_clock_format(&e->st.st_ctim, 1, ct, sizeof ct) < 0)
+		return 0;
+	v = gl_json_get(c->e, "size");
+	ok = jv_get_kind(v) == JV_KIND_NUMBER && jv_number_value(v) == (double)e->st.st_size;
+	jv_free(v);
+	if (!ok || (s = gl_json_str(c->e, "type")) == NULL || strcmp(s, "file") != 0 ||
+	    (s = gl_json_str(c->e, "ino")) == NULL || strcmp(s, ino) != 0 ||
+	    (s = gl_json_str(c->e, "ctime")) == NULL || strcmp(s, ct) != 0 ||
+	    (s = gl_json_str(c->e, "sha256")) == NULL || !gl_digest_is_sha256_hex(s))
+		return 0;
+	memcpy(e->sha, s, GL_SHA256_HEX);
+	e->has_sha = 1;
+	return 1;
+}
+
+static void
+hash_file(struct walk *w, int dfd, const char *name, struct ent *e)
+{
+	struct stat a, b;
+	unsigned long long n;
+	int fd, saved;
+
+	if (from_cache(w, e))
+		return;
+	fd = openat(dfd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		skip(w, e->path, e->len, "open", errno);
+		return;
+	}
+	if (fstat(fd, &a) < 0) {
+		skip(w, e->path, e->len, "fstat", errno);
+		goto out;
+	}
+	/* swapped (for a FIFO, say) between fstatat and open: never read it */
+	if (!S_ISREG(a.st_mode) || a.st_ino != e->st.st_ino || a.st_dev != e->st.st_dev) {
+		skip(w, e->path, e->len, "open", 0);
+		goto out;
+	}
+	if (xattrs(fd, NULL, &e->xattrs) < 0)
+		skip(w, e->path, e->len, "xattrs", errno);
+	if (gl_digest_fd_hex(fd, e->sha, &n) < 0) {
+		skip(w, e->path, e->len, "read", errno);
+		goto out;
+	}
+	if (fstat(fd, &b) < 0) {
+		saved = errno;
+		skip(w, e->path, e->len, "fstat", saved);
+		goto out;
+	}
+	if (n != (unsigned long long)a.st_size || b.st_size != a.st_size ||
+	    tscmp(&a.st_mtim, &b.st_mtim) != 0 || tscmp(&a.st_ctim, &b.st_ctim) != 0) {
+		skip(w, e->path, e->len, "read", 0);
+		goto out;
+	}
+	e->st = b;
+	e->has_sha = 1;
+	w->bytes += n;
+out:
+	close(fd);
+}
+
+static char *
+joinpath(const char *pre, size_t plen, const char *name, size_t *len)
+{
+	size_t nlen = strlen(name);
+	char *p = malloc(plen + nlen + 2);
+
+	if (p == NULL)
+		return NULL;
+	if (plen > 0) {
+		memcpy(p, pre, plen);
+		p[plen] = '/';
+		memcpy(p + plen + 1, name, nlen + 1);
+		*len = plen + 1 + nlen;
+	} else {
+		memcpy(p, name, nlen + 1);
+		*len = nlen;
+	}
+	return p;
+}
+
+static int
+ignored(struct walk *w, const char *path, size_t len)
+{
+	size_t i;
+
+	if (gl_snap_under(path, len, ".gleisner"))
+		return 1;
+	if (len > 12 && memcmp(path, ".git/objects/", 13) == 0)
+		return 1;
+	for (i = 0; i < w->o->nignore; i++)
+		if (gl_snap_under(path, len, w->o->ignore[i]))
+			return 1;
+	return 0;
+}
+
+static void walk_dir(struct walk *, int, const char *, size_t, dev_t);
+
+static void
+visit(struct walk *w, int dfd, const char *name, const char *pre, size_t plen, dev_t pdev)
+{
+	char proc[PATH_MAX + 64];
+	struct ent *e;
+	struct stat st;
+	size_t len, idx;
+	char *path;
+	ssize_t r;
+	int fd;
+
+	if ((path = joinpath(pre, plen, name, &len)) == NULL) {
+		w->oom = 1;
+		return;
+	}
+	if (ignored(w, path, len)) {
+		free(path);
+		return;
+	}
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno != ENOENT)	/* gone since readdir: nothing lost */
+			skip(w, path, len, "lstat", errno);
+		free(path);
+		return;
+	}
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 256;
+		struct ent *q = realloc(w->e, cap * sizeof *q);
+		if (q == NULL) {
+			free(path);
+			w->oom = 1;
+			return;
+		}
+		w->e = q;
+		w->cap = cap;
+	}
+	idx = w->n++;
+	e = &w->e[idx];
+	memset(e, 0, sizeof *e);
+	e->path = path;
+	e->len = len;
+	e->st = st;
+	e->xattrs = jv_null();
+	e->link = -1;
+	e->mount = st.st_dev != pdev;
+	progress(w, 0);
+	if (S_ISREG(st.st_mode)) {
+		hash_file(w, dfd, name, e);
+		return;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0) {
+			skip(w, path, len, "open", errno);
+			return;
+		}
+		if (xattrs(fd, NULL, &w->e[idx].xattrs) < 0)
+			skip(w, path, len, "xattrs", errno);
+		if (strcmp(path, ".git/objects") != 0)
+			walk_dir(w, fd, path, len, st.st_dev);
+		close(fd);
+		return;
+	}
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d/%s", dfd, name);
+	if (xattrs(-1, proc, &e->xattrs) < 0)
+		skip(w, path, len, "xattrs", errno);
+	if (S_ISLNK(st.st_mode)) {
+		size_t cap = (size_t)st.st_size + 1 > 256 ? (size_t)st.st_size + 1 : 256;
+		char *t = NULL;
+		for (;;) {
+			char *q = realloc(t, cap);
+			if (q == NULL) {
+				free(t);
+				w->oom = 1;
+				return;
+			}
+			t = q;
+			r = readlinkat(dfd, name, t, cap);
+			if (r < 0) {
+				skip(w, path, len, "readlink", errno);
+				free(t);
+				return;
+			}
+			if ((size_t)r < cap)
+				break;
+			cap *= 2;
+		}
+		w->e[idx].target = t;
+		w->e[idx].tlen = (size_t)r;
+	}
+}
+
+static void
+walk_dir(struct walk *w, int dfd, const char *pre, size_t plen, dev_t dev)
+{
+	char **names = NULL, **q;
+	size_t n = 0, cap = 0, i;
+	struct dirent *de;
+	DIR *d;
+	int fd;
+
+	if ((fd = fcntl(dfd, F_DUPFD_CLOEXEC, 3)) < 0 || (d = fdopendir(fd)) == NULL) {
+		skip(w, plen ? pre : ".", plen ? plen : 1, "opendir", errno);
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	errno = 0;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 32;
+			if ((q = realloc(names, cap * sizeof *q)) == NULL)
+				break;
+			names = q;
+		}
+		if ((names[n] = strdup(de->d_name)) == NULL)
+			break;
+		n++;
+		errno = 0;
+	}
+	if (de != NULL)
+		w->oom = 1;
+	else if (errno != 0)
+		skip(w, plen ? pre : ".", plen ? plen : 1, "readdir", errno);
+	closedir(d);
+	for (i = 0; i < n; i++) {
+		if (!w->oom)
+			visit(w, dfd, names[i], pre, plen, dev);
+		free(names[i]);
+	}
+	free(names);
+}
+
+static int
+entcmp(const void *a, const void *b)
+{
+	const struct ent *x = a, *y = b;
+	return pathcmp(x->path, x->len, y->path, y->len);
+}
+
+static int
+skipcmp(const void *a, const void *b)
+{
+	const struct skip *x = a, *y = b;
+	return pathcmp(x->path, x->len, y->path, y->len);
+}
+
+static struct ent *linkbase;
+
+static int
+inocmp(const void *a, const void *b)
+{
+	const struct ent *x = &linkbase[*(const size_t *)a], *y = &linkbase[*(const size_t *)b];
+
+	if (x->st.st_dev != y->st.st_dev)
+		return x->st.st_dev < y->st.st_dev ? -1 : 1;
+	if (x->st.st_ino != y->st.st_ino)
+		return x->st.st_ino < y->st.st_ino ? -1 : 1;
+	return (*(const size_t *)a > *(const size_t *)b) - (*(const size_t *)a < *(const size_t *)b);
+}
+
+/* Entries are sorted: give each later member of a hard-link group the
+ * index of the first. */
+static int
+hardlinks(struct walk *w)
+{
+	size_t *ix, n = 0, i, first = 0;
+
+	if ((ix = malloc((w->n + 1) * sizeof *ix)) == NULL)
+		return -1;
+	for (i = 0; i < w->n; i++)
+		if (!S_ISDIR(w->e[i].st.st_mode) && w->e[i].st.st_nlink > 1)
+			ix[n++] = i;
+	linkbase = w->e;
+	qsort(ix, n, sizeof *ix, inocmp);
+	for (i = 0; i < n; i++) {
+		struct ent *e = &w->e[ix[i]], *f = &w->e[ix[first]];
+		if (i == 0 || e->st.st_dev != f->st.st_dev || e->st.st_ino != f->st.st_ino)
+			first = i;
+		else
+			e->link = (long)ix[first];
+	}
+	free(ix);
+	return 0;
+}
+
+static const char *
+typename(mode_t m)
+{
+	if (S_ISREG(m)) return "file";
+	if (S_ISDIR(m)) return "dir";
+	if (S_ISLNK(m)) return "symlink";
+	if (S_ISFIFO(m)) return "fifo";
+	if (S_ISSOCK(m)) return "socket";
+	if (S_ISCHR(m)) return "chardev";
+	if (S_ISBLK(m)) return "blockdev";
+	return "unknown";
+}
+
+static jv
+entry(struct walk *w, struct ent *e)
+{
+	char buf[64], ct[GL_CLOCK_LEN];
+	jv o = gl_utf8_set_name(jv_object(), "path", e->path, e->len);
+
+	o = jv_object_set(o, jv_string("type"), jv_string(typename(e->st.st_mode)));
+	snprintf(buf, sizeof buf, "%04o", (unsigned)(e->st.st_mode & 07777));
+	o = jv_object_set(o, jv_string("mode"), jv_string(buf));
+	o = jv_object_set(o, jv_string("uid"), jv_number((double)e->st.st_uid));
+	o = jv_object_set(o, jv_string("gid"), jv_number((double)e->st.st_gid));
+	if (S_ISREG(e->st.st_mode)) {
+		o = jv_object_set(o, jv_string("size"), jv_number((double)e->st.st_size));
+		snprintf(buf, sizeof buf, "%llu", (unsigned long long)e->st.st_ino);
+		o = jv_object_set(o, jv_string("ino"), jv_string(buf));
+		if (gl_clock_format(&e->st.st_ctim, 1, ct, sizeof ct) == 0)
+			o = jv_object_set(o, jv_string("ctime"), jv_string(ct));
+		if (e->has_sha)
+			o = jv_object_set(o, jv_string("sha256"), jv_string(e->sha));
+	}
+	if (e->target != NULL)
+		o = gl_utf8_set_name(o, "target", e->target, e->tlen);
+	if (S_ISCHR(e->st.st_mode) || S_ISBLK(e->st.st_mode)) {
+		snprintf(buf, sizeof buf, "%u:%u", major(e->st.st_rdev), minor(e->st.st_rdev));
+		o = jv_object_set(o, jv_string("rdev"), jv_string(buf));
+	}
+	if (e->link >= 0)
+		o = gl_utf8_set_name(o, "hardlink", w->e[e->link].path, w->e[e->link].len);
+	if (jv_get_kind(e->xattrs) == JV_KIND_OBJECT)
+		o = jv_object_set(o, jv_string("xattrs"), jv_copy(e->xattrs));
+	if (e->mount)
+		o = jv_object_set(o, jv_string("mount"), jv_true());
+	return o;
+}
+
+static int
+load_cache(struct walk *w, jv cache)
+{
+	jv ents, e;
+	const char *s;
+	struct timespec t;
+	size_t i, n;
+
+	if (jv_get_kind(cache) != JV_KIND_OBJECT || (s = gl_json_str(cache, "started")) == NULL ||
+	    gl_clock_parse(s, &t) < 0)
+		return 0;
+	w->cutoff = t;
+	w->cutoff.tv_sec -= RACY_SECS;
+	ents = gl_json_get(cache, "entries");
+	n = (size_t)jv_array_length(jv_copy(ents));
+	if ((w->c = calloc(n + 1, sizeof *w->c)) == NULL) {
+		jv_free(ents);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		e = jv_array_get(jv_copy(ents), (int)i);
+		s = gl_json_str(e, "sha256");
+		if (s != NULL && (w->c[w->nc].path = gl_utf8_get_name(e, "path", &w->c[w->nc].len)) != NULL) {
+			w->c[w->nc].e = e;
+			w->nc++;
+		} else
+			jv_free(e);
+	}
+	jv_free(ents);
+	qsort(w->c, w->nc, sizeof *w->c, centcmp);
+	return 0;
+}
+
+jv
+gl_snap_walk(const char *dir, const struct gl_snap_opts *o)
+{
+	struct walk w = { .o = o };
+	char started[GL_CLOCK_LEN], *root = NULL;
+	jv out = jv_invalid(), ents, skips;
+	struct stat st;
+	size_t i;
+	int fd = -1, saved;
+
+	if (gl_clock_now(started, sizeof started, 1) < 0)
+		goto fail;
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 || fstat(fd, &st) < 0)
+		goto fail;
+	if ((root = realpath(dir, NULL)) == NULL)
+		goto fail;
+	if (load_cache(&w, o->cache) < 0)
+		goto fail;
+	walk_dir(&w, fd, "", 0, st.st_dev);
+	progress(&w, 1);
+	if (w.oom) {
+		errno = ENOMEM;
+		goto fail;
+	}
+	if (w.n > 0)
+		qsort(w.e, w.n, sizeof *w.e, entcmp);
+	if (w.ns > 0)
+		qsort(w.s, w.ns, sizeof *w.s, skipcmp);
+	if (hardlinks(&w) < 0)
+		goto fail;
+	ents = jv_array();
+	for (i = 0; i < w.n; i++)
+		ents = jv_array_append(ents, entry(&w, &w.e[i]));
+	skips = jv_array();
+	for (i = 0; i < w.ns; i++) {
+		jv s = gl_utf8_set_name(jv_object(), "path", w.s[i].path, w.s[i].len);
+		s = jv_object_set(s, jv_string("reason"), jv_string(w.s[i].reason));
+		skips = jv_array_append(skips, s);
+	}
+	out = gl_utf8_set_name(jv_object(), "root", root, strlen(root));
+	out = jv_object_set(out, jv_string("algorithm"), jv_string("sha256"));
+	out = jv_object_set(out, jv_string("started"), jv_string(started));
+	out = jv_object_set(out, jv_string("entries"), ents);
+	out = jv_object_set(out, jv_string("skipped"), skips);
+	out = jv_object_set(out, jv_string("complete"), jv_bool(w.ns == 0));
+	goto done;
+fail:
+	saved = errno;
+	out = jv_invalid_with_msg(jv_string(strerror(saved)));
+	errno = saved;
+done:
+	saved = errno;
+	if (fd >= 0)
+		close(fd);
+	free(root);
+	for (i = 0; i < w.n; i++) {
+		free(w.e[i].path);
+		free(w.e[i].target);
+		jv_free(w.e[i].xattrs);
+	}
+	free(w.e);
+	for (i = 0; i < w.ns; i++) {
+		free(w.s[i].path);
+		free(w.s[i].reason);
+	}
+	free(w.s);
+	for (i = 0; i < w.nc; i++) {
+		free(w.c[i].path);
+		jv_free(w.c[i].e);
+	}
+	free(w.c);
+	errno = saved;
+	return out;
+}
+
+/* ---- reading and comparing snapshots ---- */
+
+static const char *const types[] = {
+	"file", "dir", "symlink", "fifo", "socket", "chardev", "blockdev", NULL
+};
+
+int
+gl_snap_check(jv snap, char *why, size_t whysz)
+{
+	char *prev = NULL, *p;
+	size_t plen = 0, len, i, n;
+	const char *s;
+	jv ents = jv_invalid(), e, c;
+	int rc = -1, k;
+
+	if (jv_get_kind(snap) != JV_KIND_OBJECT) {
+		snprintf(why, whysz, "not a snapshot object");
+		return -1;
+	}
+	if ((s = gl_json_str(snap, "algorithm")) == NULL || strcmp(s, "sha256") != 0) {
+		snprintf(why, whysz, "algorithm: not \"sha256\"");
+		return -1;
+	}
+	c = gl_json_get(snap, "complete");
+	k = jv_get_kind(c);
+	jv_free(c);
+	if (k != JV_KIND_TRUE && k != JV_KIND_FALSE) {
+		snprintf(why, whysz, "complete: not a boolean");
+		return -1;
+	}
+	ents = gl_json_get(snap, "entries");
+	if (jv_get_kind(ents) != JV_KIND_ARRAY) {
+		snprintf(why, whysz, "entries: not an array");
+		goto out;
+	}
+	n = (size_t)jv_array_length(jv_copy(ents));
+	for (i = 0; i < n; i++) {
+		e = jv_array_get(jv_copy(ents), (int)i);
+		p = gl_utf8_get_name(e, "path", &len);
+		s = gl_json_str(e, "type");
+		for (k = 0; s != NULL && types[k] != NULL && strcmp(s, types[k]) != 0; k++)
+			;
+		if (p == NULL || s == NULL || types[k] == NULL ||
+		    ((s = gl_json_str(e, "sha256")) != NULL && !gl_digest_is_sha256_hex(s))) {
+			snprintf(why, whysz, "entries[%zu]: bad path, path_b64, type or sha256", i);
+			free(p);
+			jv_free(e);
+			goto out;
+		}
+		jv_free(e);
+		if (prev != NULL && pathcmp(prev, plen, p, len) >= 0) {
+			snprintf(why, whysz, "entries[%zu]: not sorted by path bytes, or a duplicate", i);
+			free(p);
+			goto out;
+		}
+		free(prev);
+		prev = p;
+		plen = len;
+	}
+	rc = 0;
+out:
+	free(prev);
+	jv_free(ents);
+	return rc;
+}
+
+struct dent {
+	char *path;
+	size_t len;
+	jv e;
+	int used;
+};
+
+static struct dent *
+decode(jv snap, size_t *n)
+{
+	jv ents = gl_json_get(snap, "entries");
+	struct dent *d;
+	size_t i;
+
+	*n = (size_t)jv_array_length(jv_copy(ents));
+	if ((d = calloc(*n + 1, sizeof *d)) != NULL)
+		for (i = 0; i < *n; i++) {
+			d[i].e = jv_array_get(jv_copy(ents), (int)i);
+			d[i].path = gl_utf8_get_name(d[i].e, "path", &d[i].len);
+		}
+	jv_free(ents);
+	return d;
+}
+
+/* 1 when a.key and b.key differ (absent counts as a value) */
+static int
+differs(jv a, jv b, const char *key)
+{
+	jv x = gl_json_get(a, key), y = gl_json_get(b, key);
+	int r;
+
+	if (!jv_is_valid(x) || !jv_is_valid(y))
+		r = jv_is_valid(x) != jv_is_valid(y);
+	else
+		r = !jv_equal(jv_copy(x), jv_copy(y));
+	jv_free(x);
+	jv_free(y);
+	return r;
+}
+
+/* compared fields, in the (sorted) order of "changes" */
+static const struct {
+	const char *change, *key, *key2;
+} fields[] = {
+	{ "content", "sha256", NULL },
+	{ "gid", "gid", NULL },
+	{ "hardlink", "hardlink", "hardlink_b64" },
+	{ "mode", "mode", NULL },
+	{ "mount", "mount", NULL },
+	{ "rdev", "rdev", NULL },
+	{ "size", "size", NULL },
+	{ "target", "target", "target_b64" },
+	{ "type", "type", NULL },
+	{ "uid", "uid", NULL },
+	{ "xattrs", "xattrs", NULL },
+};
+
+static jv
+changes(jv a, jv b)
+{
+	jv ch = jv_array();
+	size_t i;
+
+	for (i = 0; i < sizeof fields / sizeof fields[0]; i++)
+		if (differs(a, b, fields[i].key) ||
+		    (fields[i].key2 != NULL && differs(a, b, fields[i].key2)))
+			ch = jv_array_append(ch, jv_string(fields[i].change));
+	return ch;
+}
+
+/* a regular, non-empty file with a digest: a rename candidate */
+static const char *
+renameable(jv e)
+{
+	const char *t = gl_json_str(e, "type");
+	jv sz = gl_json_get(e, "size");
+	int ok = jv_get_kind(sz) == JV_KIND_NUMBER && jv_number_value(sz) > 0;
+
+	jv_free(sz);
+	if (!ok || t == NULL || strcmp(t, "file") != 0)
+		return NULL;
+	return gl_json_str(e, "sha256");
+}
+
+static struct dent *shabase;
+
+static int
+shacmp(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int r = strcmp(renameable(shabase[x].e), renameable(shabase[y].e));
+
+	return r ? r : (x > y) - (x < y);
+}
+
+jv
+gl_snap_diff(jv pre, jv post)
+{
+	struct dent *a, *b;
+	size_t na, nb, i = 0, j = 0, k, *dl = NULL, *al = NULL, nd = 0, nadd = 0, lo, hi;
+	jv added = jv_array(), deleted = jv_array(), modified = jv_array(), renamed = jv_array();
+	jv c, out, ca, cb;
+	int cmp, complete;
+
+	ca = gl_json_get(pre, "complete");
+	cb = gl_json_get(post, "complete");
+	complete = jv_get_kind(ca) == JV_KIND_TRUE && jv_get_kind(cb) == JV_KIND_TRUE;
+	jv_free(ca);
+	jv_free(cb);
+	a = decode(pre, &na);
+	b = decode(post, &nb);
+	if (a == NULL || b == NULL ||
+	    (dl = malloc((na + 1) * sizeof *dl)) == NULL ||
+	    (al = malloc((nb + 1) * sizeof *al)) == NULL) {
+		out = jv_invalid_with_msg(jv_string(strerror(ENOMEM)));
+		goto done;
+	}
+	while (i < na || j < nb) {
+		cmp = i == na ? 1 : j == nb ? -1 : pathcmp(a[i].path, a[i].len, b[j].path, b[j].len);
+		if (cmp < 0) {
+			dl[nd++] = i++;
+		} else if (cmp > 0) {
+			al[nadd++] = j++;
+		} else {
+			c = changes(a[i].e, b[j].e);
+			if (jv_array_length(jv_copy(c)) > 0) {
+				jv m = gl_utf8_set_name(jv_object(), "path", a[i].path, a[i].len);
+				m = jv_object_set(m, jv_string("before"), jv_copy(a[i].e));
+				m = jv_object_set(m, jv_string("after"), jv_copy(b[j].e));
+				m = jv_object_set(m, jv_string("changes"), c);
+				modified = jv_array_append(modified, m);
+			} else
+				jv_free(c);
+			i++;
+			j++;
+		}
+	}
+	/* renames: each deleted file, in path order, takes the first added
+	 * file (in path order) with the same digest not yet taken */
+	{
+		size_t *cand = malloc((nadd + 1) * sizeof *cand), nc = 0;
+		if (cand == NULL) {
+			out = jv_invalid_with_msg(jv_string(strerror(ENOMEM)));
+			goto done;
+		}
+		for (k = 0; k < nadd; k++)
+			if (renameable(b[al[k]].e) != NULL)
+				cand[nc++] = al[k];
+		shabase = b;
+		qsort(cand, nc, sizeof *cand, shacmp);
+		for (k = 0; k < nd; k++) {
+			const char *s = renameable(a[dl[k]].e);
+			if (s == NULL)
+				continue;
+			lo = 0;
+			hi = nc;
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+				if (strcmp(renameable(b[cand[mid]].e), s) < 0)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			for (; lo < nc && strcmp(renameable(b[cand[lo]].e), s) == 0; lo++)
+				if (!b[cand[lo]].used)
+					break;
+			if (lo == nc || strcmp(renameable(b[cand[lo]].e), s) != 0)
+				continue;
+			b[cand[lo]].used = 1;
+			a[dl[k]].used = 1;
+			c = jv_object_set(jv_object(), jv_string("from"), jv_copy(a[dl[k]].e));
+			c = jv_object_set(c, jv_string("to"), jv_copy(b[cand[lo]].e));
+			renamed = jv_array_append(renamed, c);
+		}
+		free(cand);
+	}
+	for (k = 0; k < nd; k++)
+		if (!a[dl[k]].used)
+			deleted = jv_array_append(deleted, jv_copy(a[dl[k]].e));
+	for (k = 0; k < nadd; k++)
+		if (!b[al[k]].used)
+			added = jv_array_append(added, jv_copy(b[al[k]].e));
+	out = jv_object_set(jv_object(), jv_string("added"), added);
+	out = jv_object_set(out, jv_string("deleted"), deleted);
+	out = jv_object_set(out, jv_string("modified"), modified);
+	out = jv_object_set(out, jv_string("renamed"), renamed);
+	out = jv_object_set(out, jv_string("complete"), jv_bool(complete));
+	added = deleted = modified = renamed = jv_null();
+done:
+	jv_free(added);
+	jv_free(deleted);
+	jv_free(modified);
+	jv_free(renamed);
+	for (k = 0; a != NULL && k < na; k++) {
+		free(a[k].path);
+		jv_free(a[k].e);
+	}
+	for (k = 0; b != NULL && k < nb; k++) {
+		free(b[k].path);
+		jv_free(b[k].e);
+	}
+	free(a);
+	free(b);
+	free(dl);
+	free(al);
+	jv_free(pre);
+	jv_free(post);
+	return out;
+}

@@ -1,0 +1,28 @@
+/* snap: the hash tree of a directory (gl-snapshot(1)) and the diff of two. */
+#ifndef GL_SNAP_H
+#define GL_SNAP_H
+#include <stddef.h>
+#include <jv.h>
+
+struct gl_snap_opts {
+	char **ignore;		/* relative names ignored with all below them */
+	size_t nignore;
+	jv cache;		/* a trusted earlier snapshot, or jv_null() */
+	int progress;		/* 1: a progress line on stderr */
+	const char *prog;	/* program name for warnings */
+};
+
+/* Walk dir without following symlinks and return the snapshot object.
+ * Unreadable parts go to "skipped" (with a warning on stderr) and make
+ * "complete" false; only a failure to open dir itself, or OOM, is an
+ * error: jv_invalid_with_msg, errno set. */
+jv gl_snap_walk(const char *dir, const struct gl_snap_opts *o);
+/* Check that snap (not consumed) is a snapshot this module can read:
+ * 0, or -1 with a one-line reason in why. */
+int gl_snap_check(jv snap, char *why, size_t whysz);
+/* The diff of two checked snapshots (both consumed). */
+jv gl_snap_diff(jv pre, jv post);
+/* 1 if path (len bytes) equals pat or lies below it ("pat/..."). */
+int gl_snap_under(const char *path, size_t len, const char *pat);
+
+#endif

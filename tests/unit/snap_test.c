@@ -1,0 +1,86 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "snap.h"
+#include "t.h"
+
+#define H1 "\"1111111111111111111111111111111111111111111111111111111111111111\""
+#define H2 "\"2222222222222222222222222222222222222222222222222222222222222222\""
+
+static jv
+J(const char *s)
+{
+	return gl_json_parse(s, strlen(s));
+}
+
+static int
+chk(const char *s)
+{
+	char why[200];
+	jv v = J(s);
+	int r = gl_snap_check(v, why, sizeof why);
+
+	jv_free(v);
+	return r;
+}
+
+int
+main(void)
+{
+	jv d, m;
+	char *s;
+
+	CHECK(gl_snap_under("a/b", 3, "a"));
+	CHECK(gl_snap_under("a", 1, "a"));
+	CHECK(!gl_snap_under("ab", 2, "a"));
+	CHECK(!gl_snap_under("a", 1, "a/b"));
+
+	CHECK(chk("{\"algorithm\":\"sha256\",\"complete\":true,\"entries\":[]}") == 0);
+	CHECK(chk("{\"algorithm\":\"md5\",\"complete\":true,\"entries\":[]}") < 0);
+	CHECK(chk("{\"algorithm\":\"sha256\",\"entries\":[]}") < 0);
+	CHECK(chk("{\"algorithm\":\"sha256\",\"complete\":true,\"entries\":"
+	    "[{\"path\":\"b\",\"type\":\"dir\"},{\"path\":\"a\",\"type\":\"dir\"}]}") < 0);
+	CHECK(chk("{\"algorithm\":\"sha256\",\"complete\":true,\"entries\":"
+	    "[{\"path\":\"a\",\"type\":\"door\"}]}") < 0);
+	CHECK(chk("{\"algorithm\":\"sha256\",\"complete\":true,\"entries\":"
+	    "[{\"path\":\"a\",\"type\":\"file\",\"sha256\":\"x\"}]}") < 0);
+	/* "a/b" sorts after "a-b" by bytes; path_b64 "/w==" is byte 0xff */
+	CHECK(chk("{\"algorithm\":\"sha256\",\"complete\":true,\"entries\":"
+	    "[{\"path\":\"a-b\",\"type\":\"dir\"},{\"path\":\"a/b\",\"type\":\"dir\"},"
+	    "{\"path_b64\":\"/w==\",\"type\":\"fifo\"}]}") == 0);
+
+	d = gl_snap_diff(
+	    J("{\"algorithm\":\"sha256\",\"complete\":true,\"entries\":["
+	    "{\"path\":\"e1\",\"type\":\"file\",\"size\":0,\"sha256\":" H1 "},"
+	    "{\"path\":\"gone\",\"type\":\"dir\",\"mode\":\"0755\"},"
+	    "{\"path\":\"m\",\"type\":\"file\",\"mode\":\"0644\",\"size\":1,\"sha256\":" H1 ",\"ino\":\"1\"},"
+	    "{\"path\":\"old\",\"type\":\"file\",\"size\":3,\"sha256\":" H2 "}]}"),
+	    J("{\"algorithm\":\"sha256\",\"complete\":false,\"entries\":["
+	    "{\"path\":\"e2\",\"type\":\"file\",\"size\":0,\"sha256\":" H1 "},"
+	    "{\"path\":\"m\",\"type\":\"file\",\"mode\":\"4755\",\"size\":1,\"sha256\":" H1 ",\"ino\":\"2\"},"
+	    "{\"path\":\"new1\",\"type\":\"file\",\"size\":3,\"sha256\":" H2 "},"
+	    "{\"path\":\"new2\",\"type\":\"file\",\"size\":3,\"sha256\":" H2 "}]}"));
+	CHECK(jv_is_valid(d));
+	m = jv_copy(d);
+	s = gl_json_dump(jv_object_delete(jv_object_delete(m, jv_string("modified")),
+	    jv_string("renamed")), NULL);
+	/* empty files are never renames; one deleted file pairs with one added */
+	CHECK(strcmp(s, "{\"added\":[{\"path\":\"e2\",\"sha256\":" H1 ",\"size\":0,\"type\":\"file\"},"
+	    "{\"path\":\"new2\",\"sha256\":" H2 ",\"size\":3,\"type\":\"file\"}],"
+	    "\"complete\":false,"
+	    "\"deleted\":[{\"path\":\"e1\",\"sha256\":" H1 ",\"size\":0,\"type\":\"file\"},"
+	    "{\"mode\":\"0755\",\"path\":\"gone\",\"type\":\"dir\"}]}") == 0);
+	free(s);
+	s = gl_json_dump(jv_object_get(jv_copy(d), jv_string("renamed")), NULL);
+	CHECK(strcmp(s, "[{\"from\":{\"path\":\"old\",\"sha256\":" H2 ",\"size\":3,\"type\":\"file\"},"
+	    "\"to\":{\"path\":\"new1\",\"sha256\":" H2 ",\"size\":3,\"type\":\"file\"}}]") == 0);
+	free(s);
+	/* ino is a cache key, not a change */
+	s = gl_json_dump(jv_object_get(jv_array_get(jv_object_get(jv_copy(d),
+	    jv_string("modified")), 0), jv_string("changes")), NULL);
+	CHECK(strcmp(s, "[\"mode\"]") == 0);
+	free(s);
+	jv_free(d);
+	return t_done();
+}
