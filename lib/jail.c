@@ -1,0 +1,460 @@
+#include "jail.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ns.h"
+
+#define JAIL_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define MAXBINDS 256
+
+/* what the jail sees at dest, and where bubblewrap takes it from */
+struct bind {
+	const char *dest;
+	char src[PATH_MAX];
+	int rw;
+};
+
+struct plan {
+	struct gl_jail *j;
+	struct bind b[MAXBINDS];
+	size_t nb;
+	char *err;
+	size_t errsz;
+};
+
+static int
+perr(struct plan *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(p->err, p->errsz, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int
+bw(struct plan *p, int n, ...)
+{
+	va_list ap;
+	int i, rc = 0;
+
+	va_start(ap, n);
+	for (i = 0; i < n && rc == 0; i++)
+		rc = gl_strv_push(&p->j->bw, va_arg(ap, const char *));
+	va_end(ap);
+	return rc < 0 ? perr(p, "out of memory") : 0;
+}
+
+static void
+note(jv *fs, const char *key, jv v)
+{
+	jv a = jv_object_get(jv_copy(*fs), jv_string(key));
+
+	if (jv_get_kind(a) != JV_KIND_ARRAY) {
+		jv_free(a);
+		a = jv_array();
+	}
+	*fs = jv_object_set(*fs, jv_string(key), jv_array_append(a, v));
+}
+
+static jv
+pathreason(const char *path, const char *reason)
+{
+	jv o = jv_object_set(jv_object(), jv_string("path"), jv_string(path));
+	return jv_object_set(o, jv_string("reason"), jv_string(reason));
+}
+
+/* under(a, b): a is b or lies beneath it */
+static int
+under(const char *a, const char *b)
+{
+	size_t n = strlen(b);
+
+	if (strcmp(b, "/") == 0)
+		return 1;
+	return strncmp(a, b, n) == 0 && (a[n] == '\0' || a[n] == '/');
+}
+
+/* the innermost bind that shows path */
+static const struct bind *
+cover(const struct plan *p, const char *path)
+{
+	const struct bind *best = NULL;
+	size_t i;
+
+	for (i = 0; i < p->nb; i++)
+		if (under(path, p->b[i].dest) &&
+		    (best == NULL || strlen(p->b[i].dest) > strlen(best->dest)))
+			best = &p->b[i];
+	return best;
+}
+
+/* Where bubblewrap finds host path (inside some bind's source). */
+static void
+source_of(const struct plan *p, const char *path, char *out, size_t outsz)
+{
+	const struct bind *b = cover(p, path);
+
+	if (b == NULL)
+		snprintf(out, outsz, "%s", path);
+	else
+		snprintf(out, outsz, "%s%s", b->src, path + strlen(b->dest));
+}
+
+static int
+ll(struct plan *p, const char *flag, const char *path)
+{
+	if (gl_strv_push(&p->j->ll, flag) < 0 || gl_strv_push(&p->j->ll, path) < 0)
+		return perr(p, "out of memory");
+	return 0;
+}
+
+/* Bind host path at the same place inside, read-only or read-write. */
+static int
+bind(struct plan *p, const char *path, int rw, const char *why)
+{
+	struct gl_jail *j = p->j;
+	struct bind *b;
+	struct stat st;
+
+	if (stat(path, &st) < 0) {
+		note(&j->fs, "skipped", pathreason(path, errno == ENOENT ?
+		    "does not exist" : strerror(errno)));
+		fprintf(stderr, "gl-jail: warning: %s: %s bind skipped: %s\n",
+		    path, why, strerror(errno));
+		return 0;
+	}
+	if (p->nb == MAXBINDS)
+		return perr(p, "too many binds");
+	b = &p->b[p->nb];
+	b->dest = path;
+	b->rw = rw;
+	snprintf(b->src, sizeof b->src, "%s", path);
+	if (j->idmap && (rw || under(path, j->home))) {
+		/* a root caller's jail runs as an unprivileged host uid: give it
+		 * the tree through an idmapped mount, so writes land as root */
+		snprintf(b->src, sizeof b->src, "%s/%zu", j->stage, j->nstaged);
+		if (S_ISDIR(st.st_mode) ? mkdir(b->src, 0700) :
+		    close(open(b->src, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600)))
+			return perr(p, "%s: %s", b->src, strerror(errno));
+		j->nstaged++;
+		if (gl_ns_idmap_mount(path, b->src, j->userns_fd, !rw) < 0)
+			return perr(p, "%s: idmapped mount: %s", path, strerror(errno));
+		note(&j->fs, "idmapped", jv_string(path));
+	}
+	p->nb++;
+	note(&j->fs, rw ? "readwrite" : "readonly", jv_string(path));
+	if (bw(p, 3, rw ? "--bind" : "--ro-bind", b->src, path) < 0)
+		return -1;
+	return ll(p, rw ? "--rw" : "--ro", path);
+}
+
+static int
+system_ro(struct plan *p, const char *path)
+{
+	char target[PATH_MAX];
+	struct stat st;
+	ssize_t n;
+
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+		/* merged /usr: recreate /bin -> usr/bin as a link, never bind it */
+		if ((n = readlink(path, target, sizeof target - 1)) < 0)
+			return perr(p, "%s: %s", path, strerror(errno));
+		target[n] = '\0';
+		jv o = jv_object_set(jv_object(), jv_string("path"), jv_string(path));
+		note(&p->j->fs, "symlinks", jv_object_set(o, jv_string("target"), jv_string(target)));
+		return bw(p, 3, "--symlink", target, path);
+	}
+	return bind(p, path, 0, "read-only");
+}
+
+/* Hide path, a deny entry, if anything bound shows it. */
+static int
+mask(struct plan *p, const char *path)
+{
+	struct gl_jail *j = p->j;
+	const struct bind *b = cover(p, path);
+	struct stat st;
+	char fdstr[16];
+	int pfd[2];
+
+	if (b == NULL) {
+		note(&j->fs, "hidden", jv_string(path));
+		return 0;
+	}
+	if (lstat(path, &st) < 0) {
+		if (errno != ENOENT)
+			return perr(p, "%s: %s", path, strerror(errno));
+		if (b->rw) {
+			/* never create a mask point on the host (case B04) */
+			note(&j->fs, "unmasked", pathreason(path,
+			    "does not exist inside a read-write bind; not created"));
+			fprintf(stderr, "gl-jail: warning: %s: deny entry does not exist "
+			    "inside read-write bind %s; it is not masked\n", path, b->dest);
+		} else
+			note(&j->fs, "absent", jv_string(path));
+		return 0;
+	}
+	jv o = jv_object_set(jv_object(), jv_string("path"), jv_string(path));
+	if (S_ISDIR(st.st_mode)) {
+		note(&j->fs, "masked", jv_object_set(o, jv_string("kind"), jv_string("dir")));
+		return bw(p, 6, "--perms", "0000", "--tmpfs", path, "--remount-ro", path);
+	}
+	/* a file: an empty read-only file in its place */
+	if (j->ndatafds == GL_JAIL_MAXFDS)
+		return perr(p, "too many file masks");
+	if (pipe2(pfd, 0) < 0)
+		return perr(p, "pipe: %s", strerror(errno));
+	close(pfd[1]);
+	j->datafds[j->ndatafds++] = pfd[0];
+	snprintf(fdstr, sizeof fdstr, "%d", pfd[0]);
+	note(&j->fs, "masked", jv_object_set(o, jv_string("kind"), jv_string("file")));
+	return bw(p, 5, "--perms", "0000", "--ro-bind-data", fdstr, path);
+}
+
+/* Keep path read-only although it lies inside a read-write bind. */
+static int
+protect(struct plan *p, const char *path, int required)
+{
+	const struct bind *b = cover(p, path);
+	char *src;
+	struct stat st;
+
+	if (b == NULL || !b->rw)
+		return 0;
+	if (lstat(path, &st) < 0) {
+		char parent[PATH_MAX], *slash;
+		if (required)
+			return perr(p, "%s: %s", path, strerror(errno));
+		/* worth a note only where the agent could create it */
+		snprintf(parent, sizeof parent, "%s", path);
+		if ((slash = strrchr(parent, '/')) != NULL)
+			*slash = '\0';
+		if (access(parent, F_OK) == 0)
+			note(&p->j->fs, "unprotected", pathreason(path, "does not exist"));
+		return 0;
+	}
+	if (S_ISLNK(st.st_mode))
+		return perr(p, "%s: protected path is a symbolic link", path);
+	if ((src = malloc(PATH_MAX)) == NULL)
+		return perr(p, "out of memory");
+	source_of(p, path, src, PATH_MAX);
+	note(&p->j->fs, "protected", jv_string(path));
+	/* the jail's argv keeps the string */
+	int rc = bw(p, 3, "--ro-bind", src, path);
+	free(src);
+	return rc;
+}
+
+static int
+setenv_from(struct plan *p, const char *name, const char *value)
+{
+	if (value == NULL)
+		return 0;
+	p->j->env = jv_array_append(p->j->env, jv_string(name));
+	return bw(p, 3, "--setenv", name, value);
+}
+
+int
+gl_jail_plan(struct gl_jail *j, char *err, size_t errsz)
+{
+	static const char *protect_defaults[] = { ".git/hooks", ".git/config" };
+	static const char *dev_rw[] = { "/dev/null", "/dev/zero", "/dev/full",
+	    "/dev/tty", "/dev/pts", "/dev/ptmx", "/dev/shm" };
+	static const char *dev_ro[] = { "/dev/random", "/dev/urandom", "/proc" };
+	const struct gl_profile *pr = j->prof;
+	struct plan *p;
+	char uid[16], gid[16], buf[PATH_MAX];
+	size_t i;
+	int rc = -1;
+
+	if ((p = calloc(1, sizeof *p)) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	p->j = j;
+	p->err = err;
+	p->errsz = errsz;
+	j->fs = jv_object();
+	j->env = jv_array();
+	snprintf(uid, sizeof uid, "%u", (unsigned)j->uid);
+	snprintf(gid, sizeof gid, "%u", (unsigned)j->gid);
+
+	if (bw(p, 5, "--unshare-user", "--unshare-ipc", "--unshare-uts", "--unshare-net",
+	    "--unshare-cgroup-try") < 0)
+		goto out;
+	if (pr->pid_namespace && bw(p, 1, "--unshare-pid") < 0)
+		goto out;
+	if (bw(p, 13, "--uid", uid, "--gid", gid, "--hostname", "gleisner",
+	    "--disable-userns", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
+	    "--proc", "/proc") < 0 || bw(p, 2, "--dev", "/dev") < 0)
+		goto out;
+
+	for (i = 0; i < pr->readonly_bind.n; i++)
+		if (!under(pr->readonly_bind.v[i], j->home) &&
+		    system_ro(p, pr->readonly_bind.v[i]) < 0)
+			goto out;
+	if (bw(p, 2, "--tmpfs", "/tmp") < 0 || ll(p, "--rw", "/tmp") < 0)
+		goto out;
+	note(&j->fs, "tmpfs", jv_string("/tmp"));
+	for (i = 0; i < pr->tmpfs.n; i++) {
+		if (strcmp(pr->tmpfs.v[i], "/tmp") == 0)
+			continue;
+		if (bw(p, 2, "--tmpfs", pr->tmpfs.v[i]) < 0 || ll(p, "--rw", pr->tmpfs.v[i]) < 0)
+			goto out;
+		note(&j->fs, "tmpfs", jv_string(pr->tmpfs.v[i]));
+	}
+	/* $HOME: a fresh tmpfs holding only what the profile binds */
+	if (bw(p, 4, "--perms", "0700", "--tmpfs", j->home) < 0 || ll(p, "--rw", j->home) < 0)
+		goto out;
+	note(&j->fs, "tmpfs", jv_string(j->home));
+	for (i = 0; i < pr->readonly_bind.n; i++)
+		if (under(pr->readonly_bind.v[i], j->home) &&
+		    bind(p, pr->readonly_bind.v[i], 0, "read-only") < 0)
+			goto out;
+	for (i = 0; i < pr->readwrite_bind.n; i++)
+		if (bind(p, pr->readwrite_bind.v[i], 1, "read-write") < 0)
+			goto out;
+	for (i = 0; i < pr->add_dirs.n; i++)
+		if (bind(p, pr->add_dirs.v[i], 1, "add_dirs") < 0)
+			goto out;
+	for (i = 0; i < j->allow_paths.n; i++)
+		if (bind(p, j->allow_paths.v[i], 1, "--allow-path") < 0)
+			goto out;
+	if (p->nb == MAXBINDS) {
+		perr(p, "too many binds");
+		goto out;
+	}
+	/* the project last among the binds: a project under /tmp stays visible */
+	{
+		size_t before = p->nb;
+		if (bind(p, j->project, 1, "project") < 0)
+			goto out;
+		if (p->nb == before) {
+			perr(p, "%s: project directory: %s", j->project, strerror(ENOENT));
+			goto out;
+		}
+	}
+
+	/* .gleisner is protected whatever the profile says */
+	snprintf(buf, sizeof buf, "%s/.gleisner", j->project);
+	if (protect(p, buf, 1) < 0)
+		goto out;
+	for (i = 0; pr->protect_defaults && i < sizeof protect_defaults / sizeof protect_defaults[0]; i++) {
+		snprintf(buf, sizeof buf, "%s/%s", j->project, protect_defaults[i]);
+		if (protect(p, buf, 0) < 0)
+			goto out;
+	}
+	for (i = 0; i < pr->protect.n; i++)
+		if (protect(p, pr->protect.v[i], 0) < 0)
+			goto out;
+	for (i = 0; i < pr->deny.n; i++)
+		if (mask(p, pr->deny.v[i]) < 0)
+			goto out;
+	if (j->gl_config != NULL && mask(p, j->gl_config) < 0)
+		goto out;
+
+	if (j->landlock != NULL) {
+		char fd[24];
+		if (bw(p, 3, "--ro-bind", j->landlock, GL_JAIL_LANDLOCK) < 0)
+			goto out;
+		/* gl-landlock goes first in the prefix */
+		struct gl_strv pre = { 0 };
+		if (gl_strv_push(&pre, GL_JAIL_LANDLOCK) < 0)
+			goto out;
+		if (j->landlock_fd >= 0) {
+			snprintf(fd, sizeof fd, "%d", j->landlock_fd);
+			if (gl_strv_push(&pre, "--report-fd") < 0 || gl_strv_push(&pre, fd) < 0)
+				goto out;
+		}
+		snprintf(fd, sizeof fd, "%lld", pr->landlock_min_abi > 0 ? pr->landlock_min_abi : 1);
+		if (gl_strv_push(&pre, "--require-abi") < 0 || gl_strv_push(&pre, fd) < 0)
+			goto out;
+		for (i = 0; i < sizeof dev_rw / sizeof dev_rw[0]; i++)
+			if (gl_strv_push(&pre, "--rw") < 0 || gl_strv_push(&pre, dev_rw[i]) < 0)
+				goto out;
+		for (i = 0; i < sizeof dev_ro / sizeof dev_ro[0]; i++)
+			if (gl_strv_push(&pre, "--ro") < 0 || gl_strv_push(&pre, dev_ro[i]) < 0)
+				goto out;
+		for (i = 0; i < pr->allow_ports.n; i++)
+			if (gl_strv_push(&pre, "--connect-tcp") < 0 ||
+			    gl_strv_push(&pre, pr->allow_ports.v[i]) < 0)
+				goto out;
+		if (pr->allow_dns && (gl_strv_push(&pre, "--connect-tcp") < 0 ||
+		    gl_strv_push(&pre, "53") < 0))
+			goto out;
+		for (i = 0; i < j->ll.n; i++)
+			if (gl_strv_push(&pre, j->ll.v[i]) < 0)
+				goto out;
+		if (gl_strv_push(&pre, "--") < 0)
+			goto out;
+		gl_strv_free(&j->ll);
+		j->ll = pre;
+	} else
+		gl_strv_free(&j->ll);
+
+	/* environment: cleared, then the fixed names and the allowlist */
+	if (bw(p, 1, "--clearenv") < 0 || setenv_from(p, "PATH", JAIL_PATH) < 0 ||
+	    setenv_from(p, "HOME", j->home) < 0 || setenv_from(p, "USER", j->user) < 0 ||
+	    setenv_from(p, "TERM", getenv("TERM")) < 0 ||
+	    setenv_from(p, "LANG", getenv("LANG")) < 0)
+		goto out;
+	for (i = 0; i < pr->allow_env.n; i++) {
+		const char *n = pr->allow_env.v[i];
+		if (strcmp(n, "PATH") == 0 || strcmp(n, "HOME") == 0 || strcmp(n, "USER") == 0 ||
+		    strcmp(n, "TERM") == 0 || strcmp(n, "LANG") == 0)
+			continue;
+		if (setenv_from(p, n, getenv(n)) < 0)
+			goto out;
+	}
+	if (bw(p, 2, "--chdir", j->project) < 0)
+		goto out;
+	rc = 0;
+out:
+	free(p);
+	return rc;
+}
+
+void
+gl_jail_unstage(struct gl_jail *j)
+{
+	char path[PATH_MAX];
+	size_t i;
+
+	if (j->stage == NULL)
+		return;
+	for (i = 0; i < j->nstaged; i++) {
+		snprintf(path, sizeof path, "%s/%zu", j->stage, i);
+		umount2(path, MNT_DETACH);
+		if (rmdir(path) < 0)
+			unlink(path);
+	}
+	j->nstaged = 0;
+	rmdir(j->stage);
+}
+
+void
+gl_jail_free(struct gl_jail *j)
+{
+	size_t i;
+
+	gl_strv_free(&j->bw);
+	gl_strv_free(&j->ll);
+	for (i = 0; i < j->ndatafds; i++)
+		close(j->datafds[i]);
+	j->ndatafds = 0;
+	jv_free(j->fs);
+	jv_free(j->env);
+	j->fs = jv_null();
+	j->env = jv_null();
+}

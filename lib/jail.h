@@ -1,0 +1,46 @@
+/* jail: the bubblewrap argv and gl-landlock rules for a profile. */
+#ifndef GL_JAIL_H
+#define GL_JAIL_H
+#include <stddef.h>
+#include <sys/types.h>
+#include <jv.h>
+
+#include "profile.h"
+
+#define GL_JAIL_LANDLOCK "/run/gleisner/gl-landlock"
+#define GL_JAIL_MAXFDS 64
+
+struct gl_jail {
+	/* in */
+	const struct gl_profile *prof;
+	const char *project;		/* absolute, resolved */
+	const char *home;		/* the caller's home */
+	const char *user;		/* the caller's name, for USER */
+	const char *gl_config;		/* ~/.config/gleisner: always hidden */
+	struct gl_strv allow_paths;	/* extra read-write paths */
+	const char *landlock;		/* host path of gl-landlock, or NULL */
+	int landlock_fd;		/* its report fd, or -1 */
+	uid_t uid;			/* ids inside */
+	gid_t gid;
+	int idmap;			/* root caller: writable trees idmapped */
+	const char *stage;		/* where the idmapped trees are attached */
+	int userns_fd;			/* the idmap */
+	/* out */
+	struct gl_strv bw;		/* bubblewrap options, before "--" */
+	struct gl_strv ll;		/* the gl-landlock argv prefix */
+	int datafds[GL_JAIL_MAXFDS];	/* fds bubblewrap reads (file masks) */
+	size_t ndatafds;
+	size_t nstaged;			/* idmapped trees attached under stage */
+	jv fs;				/* report: what is bound, masked, skipped */
+	jv env;				/* report: names of variables passed */
+};
+
+/* Build j->bw, j->ll, j->fs, j->env from the inputs.  In idmap mode this
+ * also attaches the idmapped trees under j->stage (the caller must be in a
+ * private mount namespace).  -1 with a one-line reason in err. */
+int gl_jail_plan(struct gl_jail *j, char *err, size_t errsz);
+/* Detach and remove what gl_jail_plan attached under j->stage. */
+void gl_jail_unstage(struct gl_jail *j);
+void gl_jail_free(struct gl_jail *j);
+
+#endif

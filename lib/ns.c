@@ -1,0 +1,163 @@
+#include "ns.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/mount.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "io.h"
+
+#ifndef OPEN_TREE_CLOEXEC
+#define OPEN_TREE_CLOEXEC O_CLOEXEC
+#endif
+
+static int
+write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), rc, e;
+
+	if (fd < 0)
+		return -1;
+	rc = gl_io_write_all(fd, s, strlen(s));
+	e = errno;
+	close(fd);
+	errno = e;
+	return rc;
+}
+
+int
+gl_ns_idmap_userns(uid_t id, gid_t gid)
+{
+	char path[64], map[64];
+	int pfd[2], fd = -1, e;
+	pid_t pid;
+	char c;
+
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return -1;
+	if ((pid = fork()) < 0) {
+		e = errno;
+		close(pfd[0]);
+		close(pfd[1]);
+		errno = e;
+		return -1;
+	}
+	if (pid == 0) {
+		close(pfd[1]);
+		if (unshare(CLONE_NEWUSER) < 0)
+			_exit(1);
+		/* wait until the parent has taken the namespace */
+		(void)!read(pfd[0], &c, 1);
+		_exit(0);
+	}
+	close(pfd[0]);
+	/* the child unshares asynchronously: poll until its userns differs */
+	for (int i = 0; i < 2000; i++) {
+		struct stat a, b;
+		snprintf(path, sizeof path, "/proc/%d/ns/user", (int)pid);
+		if (stat(path, &a) == 0 && stat("/proc/self/ns/user", &b) == 0 &&
+		    a.st_ino != b.st_ino)
+			break;
+		usleep(500);
+	}
+	snprintf(path, sizeof path, "/proc/%d/uid_map", (int)pid);
+	snprintf(map, sizeof map, "0 %u 1\n", (unsigned)id);
+	if (write_file(path, map) < 0)
+		goto out;
+	snprintf(path, sizeof path, "/proc/%d/setgroups", (int)pid);
+	if (write_file(path, "deny") < 0)
+		goto out;
+	snprintf(path, sizeof path, "/proc/%d/gid_map", (int)pid);
+	snprintf(map, sizeof map, "0 %u 1\n", (unsigned)gid);
+	if (write_file(path, map) < 0)
+		goto out;
+	snprintf(path, sizeof path, "/proc/%d/ns/user", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+out:
+	e = errno;
+	close(pfd[1]);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	errno = e;
+	return fd;
+}
+
+int
+gl_ns_idmap_mount(const char *src, const char *dst, int userns_fd, int ro)
+{
+	struct mount_attr attr;
+	int fd, e;
+
+	fd = (int)syscall(SYS_open_tree, AT_FDCWD, src,
+	    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_SYMLINK_NOFOLLOW);
+	if (fd < 0)
+		return -1;
+	memset(&attr, 0, sizeof attr);
+	attr.attr_set = MOUNT_ATTR_IDMAP | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+	    (ro ? MOUNT_ATTR_RDONLY : 0);
+	attr.userns_fd = (__u64)userns_fd;
+	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE,
+	    &attr, sizeof attr) < 0)
+		goto fail;
+	if (syscall(SYS_move_mount, fd, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		goto fail;
+	close(fd);
+	return 0;
+fail:
+	e = errno;
+	close(fd);
+	errno = e;
+	return -1;
+}
+
+jv
+gl_ns_measure(pid_t pid)
+{
+	static const char *names[] = { "user", "mnt", "pid", "ipc", "uts", "net", "cgroup", "time" };
+	char path[64];
+	struct stat a, b;
+	jv o = jv_object();
+	size_t i;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)pid, names[i]);
+		if (stat(path, &a) < 0) {
+			o = jv_object_set(o, jv_string(names[i]), jv_null());
+			continue;
+		}
+		snprintf(path, sizeof path, "/proc/self/ns/%s", names[i]);
+		o = jv_object_set(o, jv_string(names[i]),
+		    jv_bool(stat(path, &b) == 0 && (a.st_ino != b.st_ino || a.st_dev != b.st_dev)));
+	}
+	return o;
+}
+
+jv
+gl_ns_identity(pid_t pid)
+{
+	char path[64], line[256];
+	unsigned a, b, c, d;
+	jv o = jv_object();
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	if ((f = fopen(path, "re")) == NULL)
+		return jv_object_set(o, jv_string("error"), jv_string(strerror(errno)));
+	while (fgets(line, sizeof line, f) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if (sscanf(line, "Uid: %u %u %u %u", &a, &b, &c, &d) == 4)
+			o = jv_object_set(o, jv_string("host_uid"), jv_number(b));
+		else if (sscanf(line, "Gid: %u %u %u %u", &a, &b, &c, &d) == 4)
+			o = jv_object_set(o, jv_string("host_gid"), jv_number(b));
+	}
+	fclose(f);
+	return o;
+}
