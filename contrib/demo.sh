@@ -1,0 +1,32 @@
+#!/bin/sh
+# make demo: record a real build of this project inside the jail, then
+# verify and inspect the attestation.
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+sh contrib/deps.sh
+make -s all
+bin=$top/build
+export GLEISNER_PROFILE_PATH="$top/profiles"
+
+demo=$(mktemp -d "${TMPDIR:-/tmp}/gleisner-demo.XXXXXX")
+chmod 755 "$demo"
+# the project's sources, not its build outputs
+git ls-files -z 2>/dev/null | tar --null -T - -cf - | tar -xf - -C "$demo" ||
+	cp -R Makefile cmd lib man profiles tests contrib "$demo/"
+echo "demo: project copied to $demo" >&2
+
+echo "demo: gleisner record -- make -j2 (inside the jail)" >&2
+"$bin/gleisner" record -d "$demo" -- make -j2 BUILD=build
+for f in "$demo"/.gleisner/attestation-*.json; do att=$f; done
+for f in "$demo"/.gleisner/audit-*.jsonl; do log=$f; done
+
+cfg=${XDG_CONFIG_HOME:-$HOME/.config}/gleisner
+echo "demo: gleisner verify" >&2
+"$bin/gleisner" verify --public-key "$cfg/keys/local.pub.pem" --check-files "$att"
+echo "demo: gleisner inspect" >&2
+"$bin/gleisner" inspect "$att"
+echo
+echo "attestation: $att"
+echo "audit log:   $log"
