@@ -85,8 +85,11 @@ main(int argc, char *argv[])
 		switch (ch) {
 		case 'r':
 		case 'w':
-			if (optarg[0] != '/')
-				errx(GL_EX_SETUP, "%s: rule paths must be absolute", optarg);
+			/* relative paths are resolved now, landrun-style */
+			if (optarg[0] != '/' && (s = realpath(optarg, NULL)) != NULL)
+				optarg = s;
+			else if (optarg[0] != '/')
+				err(GL_EX_SETUP, "%s", optarg);
 			if ((ch == 'r' ? o.nro : o.nrw) == MAXRULES)
 				errx(GL_EX_SETUP, "too many rules");
 			if (ch == 'r')
@@ -151,6 +154,11 @@ main(int argc, char *argv[])
 	req.scope = o.scope;
 	req.audit = o.audit;
 	req.min_abi = o.min_abi;
+	/* the report file is opened before the rules apply, so that they need
+	 * not grant its directory (it is therefore not written atomically) */
+	if (o.report != NULL && (o.report_fd = open(o.report,
+	    O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644)) < 0)
+		err(GL_EX_SETUP, "%s", o.report);
 	/* opened before the rules apply: they need not grant /proc */
 	if ((statusfd = open("/proc/self/status", O_RDONLY | O_CLOEXEC)) < 0)
 		err(GL_EX_SETUP, "/proc/self/status");
@@ -165,16 +173,14 @@ main(int argc, char *argv[])
 	close(statusfd);
 	rep = jv_object_set(rep, jv_string("tool"), jv_string("gl-landlock"));
 	rep = jv_object_set(rep, jv_string("version"), jv_string(GL_VERSION));
-	if (o.report != NULL || o.report_fd >= 0) {
+	if (o.report_fd >= 0) {
 		if ((s = gl_json_dump(rep, &n)) == NULL)
 			errx(GL_EX_SETUP, "out of memory");
 		s[n++] = '\n';
-		if (o.report != NULL ? gl_io_write_atomic(o.report, s, n, 0644) < 0 :
-		    gl_io_write_all(o.report_fd, s, n) < 0)
+		if (gl_io_write_all(o.report_fd, s, n) < 0 || close(o.report_fd) < 0)
 			err(GL_EX_SETUP, "%s", o.report ? o.report : "report fd");
+		/* closed: the program can neither read nor forge it */
 		free(s);
-		if (o.report_fd >= 0)
-			close(o.report_fd);	/* the program can neither read nor forge it */
 	} else
 		jv_free(rep);
 	ch = gl_exec(argv);

@@ -1,0 +1,188 @@
+#!/usr/bin/env bats
+# gl-jail: the jail holds, as root and as an unprivileged user.
+
+load helpers
+load jail
+
+setup() { gl_setup; }
+teardown() { gl_teardown; }
+
+check_ssh() {
+	run -1 --separate-stderr jail -d "$P" -- cat "$HOME/.ssh/id_ed25519"
+	[[ "$output" != *ssh-secret* ]]
+}
+@test "gl-jail: a file under ~/.ssh cannot be read (root and unprivileged)" { both check_ssh; }
+
+check_key() {
+	run -1 --separate-stderr jail -d "$P" -- cat "$HOME/.config/gleisner/keys/local.pem"
+	[[ "$output" != *signing-secret* ]]
+	run -2 --separate-stderr jail -d "$P" -- ls "$HOME/.config/gleisner/trusted"
+}
+@test "gl-jail: the signing key and the trust store are hidden (root and unprivileged)" { both check_key; }
+
+check_key_in_project() {
+	# even when a profile binds the home directory itself, the keys stay hidden
+	cat > "$T/home.ini" <<INI
+include = konishi
+[filesystem]
+readwrite_bind = $HOME
+INI
+	run -1 --separate-stderr jail -p "$T/home.ini" -d "$P" -- cat "$HOME/.config/gleisner/keys/local.pem"
+	[[ "$output" != *signing-secret* ]]
+	run -1 --separate-stderr jail -p "$T/home.ini" -d "$P" -- sh -c "echo planted > $HOME/.config/gleisner/trusted/evil.pem"
+	[ ! -e "$HOME/.config/gleisner/trusted/evil.pem" ]
+	run -1 --separate-stderr jail -p "$T/home.ini" -d "$P" -- cat "$HOME/.ssh/id_ed25519"
+	[[ "$output" != *ssh-secret* ]]
+}
+@test "gl-jail: keys, trust store and deny entries stay hidden when \$HOME is bound (root and unprivileged)" { both check_key_in_project; }
+
+check_outside() {
+	run -1 --separate-stderr jail -d "$P" -- cat "$T/outside/secret"
+	[[ "$output" != *outside-secret* ]]
+}
+@test "gl-jail: a host path outside the project and the profile cannot be read (root and unprivileged)" { both check_outside; }
+
+check_write_outside() {
+	run -1 --separate-stderr jail -d "$P" -- sh -c "echo x > /usr/gl-escape"
+	[ ! -e /usr/gl-escape ]
+	run -1 --separate-stderr jail -d "$P" -- sh -c "echo x > /etc/gl-escape"
+	[ ! -e /etc/gl-escape ]
+	run -1 --separate-stderr jail -d "$P" -- sh -c "echo x > $T/outside/new"
+	[ ! -e "$T/outside/new" ]
+	# /tmp inside is a fresh tmpfs: nothing reaches the host's
+	run -0 --separate-stderr jail -d "$P" -- sh -c "echo x > /tmp/gl-escape-$$"
+	[ ! -e "/tmp/gl-escape-$$" ]
+}
+@test "gl-jail: no host path outside the project can be written (root and unprivileged)" { both check_write_outside; }
+
+check_shadow() {
+	run -1 --separate-stderr jail -d "$P" -- cat /etc/shadow
+	[[ "$stderr" == *"Permission denied"* ]]
+	run -0 --separate-stderr jail -d "$P" -- id -u
+	[ "$output" != 0 ]
+}
+@test "gl-jail: /etc/shadow cannot be read, even when the caller is root (root and unprivileged)" { both check_shadow; }
+
+check_gleisner_ro() {
+	mkdir -p "$P/.gleisner"; echo log > "$P/.gleisner/audit-1.jsonl"
+	[ -z "$AS" ] || chown -R 65534:65534 "$P/.gleisner"
+	run -1 --separate-stderr jail -d "$P" -- sh -c 'echo forged >> .gleisner/audit-1.jsonl'
+	run -1 --separate-stderr jail -d "$P" -- rm .gleisner/audit-1.jsonl
+	run -1 --separate-stderr jail -d "$P" -- mv .gleisner .gleisner-old
+	run -1 --separate-stderr jail -d "$P" -- touch .gleisner/attestation-0.json
+	[ "$(cat "$P/.gleisner/audit-1.jsonl")" = log ]
+	[ ! -e "$P/.gleisner/attestation-0.json" ]
+}
+@test "gl-jail: .gleisner/ cannot be modified (root and unprivileged)" { both check_gleisner_ro; }
+
+check_project_rw() {
+	run -0 --separate-stderr jail -d "$P" -- sh -c 'cat in.txt > out.txt; rm old.txt'
+	[ "$(cat "$P/out.txt")" = in ]
+	[ ! -e "$P/old.txt" ]
+	# files land owned by the caller, also when the jail ran as another uid
+	[ "$(stat -c %u "$P/out.txt")" = "$(stat -c %u "$P")" ]
+}
+@test "gl-jail: the project is writable and new files belong to the caller (root and unprivileged)" { both check_project_rw; }
+
+@test "gl-jail: a project under /tmp is visible although /tmp is a fresh tmpfs" {
+	jail_world
+	case $P in /tmp/*) ;; *) skip "scratch dir not under /tmp" ;; esac
+	run -0 --separate-stderr jail -d "$P" -- cat in.txt
+	[ "$output" = in ]
+}
+
+@test "gl-jail: deny entries inside the project are masked, files and directories alike" {
+	jail_world
+	mkdir -p "$P/secrets"; echo dir-secret > "$P/secrets/a"; echo file-secret > "$P/token.txt"
+	cat > "$T/deny.ini" <<INI
+include = konishi
+[filesystem]
+deny = $P/secrets
+deny = $P/token.txt
+deny = $P/not-yet
+INI
+	run -0 --separate-stderr jail -p "$T/deny.ini" --report "$T/r.json" -d "$P" -- sh -c 'cat token.txt; ls secrets; cat secrets/a; true'
+	[[ "$output" != *secret* ]]
+	run -2 --separate-stderr jail -p "$T/deny.ini" -d "$P" -- sh -c 'echo x > token.txt'
+	run -2 --separate-stderr jail -p "$T/deny.ini" -d "$P" -- sh -c 'echo x > secrets/b'
+	[ "$(cat "$P/token.txt")" = file-secret ]
+	# a deny entry that does not exist is reported, never created on the host (B04)
+	[ ! -e "$P/not-yet" ]
+	jq -e --arg p "$P/not-yet" '.filesystem.unmasked | map(.path) | index($p)' "$T/r.json"
+	jq -e --arg p "$P/token.txt" '.filesystem.masked[] | select(.path == $p) | .kind == "file"' "$T/r.json"
+}
+
+check_env() {
+	export GITHUB_TOKEN=ghp_secret AWS_SECRET_ACCESS_KEY=aws_secret MY_SETTING=visible
+	run -0 --separate-stderr jail -d "$P" -- env
+	[[ "$output" != *ghp_secret* ]]
+	[[ "$output" != *aws_secret* ]]
+	[[ "$output" != *MY_SETTING* ]]
+	[[ "$output" == *"HOME=$HOME"* ]]
+	printf 'include = konishi\n[process]\nallow_env = MY_SETTING\n' > "$T/env.ini"
+	run -0 --separate-stderr jail -p "$T/env.ini" -d "$P" -- env
+	[[ "$output" == *MY_SETTING=visible* ]]
+	[[ "$output" != *ghp_secret* ]]
+}
+@test "gl-jail: the environment is cleared but for the fixed names and allow_env (root and unprivileged)" { both check_env; }
+
+@test "gl-jail: file descriptors above 2 are closed, but for --keep-fd" {
+	jail_world
+	exec 7>"$T/seven" 8>"$T/eight"
+	run -0 --separate-stderr jail -d "$P" --keep-fd 8 -- sh -c 'ls -l /proc/self/fd'
+	exec 7>&- 8>&-
+	[[ "$output" != *seven* ]]
+	[[ "$output" == *eight* ]]
+}
+
+@test "gl-jail: the report says what was measured from outside" {
+	jail_world
+	run -0 --separate-stderr jail -d "$P" --report "$T/r.json" -- true
+	jq -e '.measured.namespaces | .user and .mnt and .pid and .net and .ipc and .uts' "$T/r.json"
+	jq -e '.measured.host_uid != 0' "$T/r.json"
+	jq -e '.profile.name == "konishi" and (.profile.digest.sha256 | length == 64)' "$T/r.json"
+	jq -e '.seccomp.enforced == false and .cgroup.enforced == false' "$T/r.json"
+	jq -e '.exit.code == 0' "$T/r.json"
+}
+
+@test "gl-jail: exit status is the command's; signals are 128+n" {
+	jail_world
+	run -7 --separate-stderr jail -d "$P" -- sh -c 'exit 7'
+	run -137 --separate-stderr jail -d "$P" --report "$T/r.json" -- sh -c 'kill -9 $$'
+	jq -e '.exit.signal == 9' "$T/r.json"
+}
+
+@test "gl-jail: 127 for a missing command, 126 for one that cannot run" {
+	jail_world
+	run -127 --separate-stderr jail -d "$P" -- no-such-command-here
+	run -126 --separate-stderr jail -d "$P" -- /etc/passwd
+}
+
+@test "gl-jail: setup failures are 125 with one clear line" {
+	jail_world
+	run -125 --separate-stderr jail -d "$T/missing" -- true
+	[[ "$stderr" == *"project directory"* ]]
+	run -125 --separate-stderr jail -p no-such-profile -d "$P" -- true
+	[[ "$stderr" == *"no-such-profile: profile not found"* ]]
+	printf 'name = x\n[filesystem]\nreadonly_bnd = /usr\n' > "$T/typo.ini"
+	run -125 --separate-stderr jail -p "$T/typo.ini" -d "$P" -- true
+	[ "$stderr" = "gl-jail: $T/typo.ini:3: unknown key 'readonly_bnd' in [filesystem]" ]
+	run -125 --separate-stderr jail --bogus -- true
+	run -125 --separate-stderr jail -d "$P"
+	run -0 jail --help
+	[[ "$output" == usage:* ]]
+}
+
+@test "gl-jail: --print-profile prints the resolved profile and its digests" {
+	run -0 --separate-stderr "$GL_BIN/gl-jail" -p konishi --print-profile
+	echo "$output" | jq -e '.name == "konishi" and (.files | length == 1) and .resolved.network.default == "deny"'
+}
+
+@test "gl-jail: the real Claude Code starts inside the jail" {
+	command -v claude >/dev/null || skip "claude is not installed"
+	jail_world
+	AS=
+	[ "$(id -u)" -ne 0 ] || AS=""
+	run -0 --separate-stderr jail -d "$P" -- claude --version
+	[[ "$output" == *"(Claude Code)"* ]]
+}
