@@ -108,11 +108,11 @@ check_jail(const char *path, jv j)
 	const char *msg = NULL;
 	int i, n;
 
-	if (jv_is_valid(jv_copy(p)) && (jv_get_kind(p) != JV_KIND_OBJECT ||
+	if (jv_is_valid(p) && (jv_get_kind(p) != JV_KIND_OBJECT ||
 	    gl_json_str(p, "name") == NULL || !sha_digest(gl_json_get(p, "digest"))))
 		msg = "profile needs a name and digest.sha256";
 	f = gl_json_get(p, "files");
-	if (msg == NULL && jv_is_valid(jv_copy(f))) {
+	if (msg == NULL && jv_is_valid(f)) {
 		n = jv_get_kind(f) == JV_KIND_ARRAY ? jv_array_length(jv_copy(f)) : -1;
 		if (n < 0)
 			msg = "profile.files is not an array";
@@ -123,7 +123,7 @@ check_jail(const char *path, jv j)
 			jv_free(e);
 		}
 	}
-	if (msg == NULL && jv_is_valid(jv_copy(c))) {
+	if (msg == NULL && jv_is_valid(c)) {
 		n = jv_get_kind(c) == JV_KIND_ARRAY ? jv_array_length(jv_copy(c)) : -1;
 		if (n < 1)
 			msg = "command is not a non-empty array";
@@ -134,11 +134,11 @@ check_jail(const char *path, jv j)
 			jv_free(e);
 		}
 	}
-	if (msg == NULL && jv_is_valid(jv_copy(x))) {
+	if (msg == NULL && jv_is_valid(x)) {
 		jv code = gl_json_get(x, "code"), sig = gl_json_get(x, "signal");
 		if (jv_get_kind(x) != JV_KIND_OBJECT ||
-		    jv_is_valid(jv_copy(code)) == jv_is_valid(jv_copy(sig)) ||
-		    jv_get_kind(jv_is_valid(jv_copy(code)) ? code : sig) != JV_KIND_NUMBER)
+		    jv_is_valid(code) == jv_is_valid(sig) ||
+		    jv_get_kind(jv_is_valid(code) ? code : sig) != JV_KIND_NUMBER)
 			msg = "exit needs exactly one of code or signal, a number";
 		jv_free(code);
 		jv_free(sig);
@@ -198,9 +198,8 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = { .exitcode = -1 };
-	jv ext = jv_object(), in = jv_object(), deps = jv_array(), bys = jv_array();
-	jv jail = jv_invalid(), sandbox = jv_object(), session, ann, x, v, cmd;
-	jv notes = jv_array(), compl = jv_object(), other = jv_array();
+	jv ext, in, deps, bys, jail = jv_invalid(), sandbox, session, ann, x, v, cmd;
+	jv notes, compl, other;
 	const char *project = NULL;
 	char *buf, *end, msg[200], hex[GL_SHA256_HEX];
 	unsigned long line;
@@ -268,6 +267,15 @@ main(int argc, char *argv[])
 		return GL_EX_USAGE;
 	}
 
+	ext = jv_object();
+	in = jv_object();
+	deps = jv_array();
+	bys = jv_array();
+	sandbox = jv_object();
+	notes = jv_array();
+	compl = jv_object();
+	other = jv_array();
+
 	/* the jail report: profile, command, exit status, project */
 	if (o.jail != NULL) {
 		jail = object(o.jail);
@@ -298,11 +306,14 @@ main(int argc, char *argv[])
 				errx(GL_EX_USAGE, "COMMAND: argument %zu is not UTF-8", i);
 			cmd = jv_array_append(cmd, jv_string(argv[i]));
 		}
-	} else if (jv_is_valid(jv_copy(jail)) && jv_object_has(jv_copy(jail), jv_string("command")))
+	} else if (jv_is_valid(jail) && jv_object_has(jv_copy(jail), jv_string("command")))
 		cmd = gl_json_get(jail, "command");
 	else {
 		warnx("no COMMAND, and no command in a jail report");
 		usage(stderr);
+		jv_free(ext), jv_free(in), jv_free(deps), jv_free(bys);
+		jv_free(sandbox), jv_free(notes), jv_free(compl), jv_free(other);
+		jv_free(jail);
 		return GL_EX_USAGE;
 	}
 	ext = jv_object_set(ext, jv_string("command"), cmd);
@@ -403,10 +414,10 @@ main(int argc, char *argv[])
 	compl = jv_object_set(compl, jv_string("materials"), jv_false());
 	session = kv("role", jv_string("session"));
 	v = gl_json_get(jail, "exit");
-	if (!jv_is_valid(jv_copy(v)) && o.exitcode >= 0) {
+	if (!jv_is_valid(v) && o.exitcode >= 0) {
 		jv_free(v);
 		v = kv("code", jv_number((double)o.exitcode));
-	} else if (!jv_is_valid(jv_copy(v))) {
+	} else if (!jv_is_valid(v)) {
 		jv_free(v);
 		v = jv_null();
 	}

@@ -434,6 +434,9 @@ main(int argc, char *argv[])
 	if (sigprocmask(SIG_BLOCK, &sigs, NULL) < 0 ||
 	    (sfd = signalfd(-1, &sigs, SFD_CLOEXEC)) < 0)
 		err(GL_EX_SYS, "signalfd");
+	/* an ignored SIGTERM would be discarded, and we could never be stopped;
+	 * an inherited ignored SIGINT (sh's background jobs) stays ignored */
+	signal(SIGTERM, SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
 
 	if ((st.root = realpath(argv[0], NULL)) == NULL)

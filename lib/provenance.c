@@ -51,8 +51,8 @@ itemcmp(const void *a, const void *b)
 	return r ? r : (x->len > y->len) - (x->len < y->len);
 }
 
-/* Sorted into a jv array; l is emptied.  dupok=0 makes a repeated path an
- * error (returned as the index of the second one, else -1). */
+/* Sorted into a jv array; l is emptied.  *dup is the index of the first
+ * repeated path, else -1. */
 static jv
 sorted(struct list *l, long *dup)
 {
@@ -62,9 +62,10 @@ sorted(struct list *l, long *dup)
 	*dup = -1;
 	if (l->n > 1)
 		qsort(l->it, l->n, sizeof *l->it, itemcmp);
-	for (i = 0; i < l->n; i++) {
-		if (i > 0 && *dup < 0 && itemcmp(&l->it[i - 1], &l->it[i]) == 0)
+	for (i = 1; i < l->n && *dup < 0; i++)
+		if (itemcmp(&l->it[i - 1], &l->it[i]) == 0)
 			*dup = (long)i;
+	for (i = 0; i < l->n; i++) {
 		a = jv_array_append(a, l->it[i].v);
 		free(l->it[i].raw);
 	}
@@ -482,7 +483,7 @@ gl_provenance_events(const char *buf, size_t len, unsigned long *line)
 		}
 		v = gl_json_parse(p, (size_t)(nl - p));
 		if (!jv_is_valid(v)) {
-			snprintf(why, sizeof why, "%s", gl_json_errmsg(v, why, sizeof why));
+			gl_json_errmsg(v, why, sizeof why);
 			v = jv_invalid();
 			msg = why;
 			goto bad;

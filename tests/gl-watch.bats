@@ -1,0 +1,245 @@
+#!/usr/bin/env bats
+# gl-watch: recursive inotify events as JSONL.
+
+load helpers
+
+setup() {
+	gl_setup
+	mkdir -p "$T/p/.gleisner"
+	W=
+}
+
+teardown() {
+	[ -n "$W" ] && kill -KILL "$W" 2> /dev/null
+	gl_teardown
+}
+
+# start_watch [OPTS...]: watch $T/p into $T/log, return once it is ready
+start_watch() {
+	mkfifo "$T/ready"
+	gl-watch -o "$T/log" --ready-fd 5 "$@" "$T/p" 5> "$T/ready" 3>&- &
+	W=$!
+	run -0 timeout 5 head -n 1 "$T/ready"
+	[ "$output" = ready ]
+}
+
+# stop_watch: SIGTERM, and its exit status in $rc
+stop_watch() {
+	kill -TERM "$W"
+	rc=0
+	wait "$W" || rc=$?
+	W=
+}
+
+# ev JQ: the events of $T/log that match the jq condition
+ev() {
+	jq -c "select($1)" "$T/log"
+}
+
+@test "ready: session.start first, with root, pid and watch count" {
+	mkdir -p "$T/p/a/b"
+	start_watch
+	first=$(head -n 1 "$T/log")
+	echo "$first" | jq -e --arg r "$T/p" --argjson pid "$W" '.type == "session.start" and
+	    .seq == 1 and .src == "gl-watch" and .root == $r and .pid == $pid and
+	    .watches == 3 and .backend == "inotify"'
+	stop_watch
+	[ "$rc" -eq 0 ]
+}
+
+@test "create, write, rename, attrib, delete" {
+	start_watch
+	echo hi > "$T/p/f"
+	mv "$T/p/f" "$T/p/g"
+	chmod 600 "$T/p/g"
+	rm "$T/p/g"
+	stop_watch
+	run -0 jq -r 'select(.type | startswith("file.")) | [.type, .path // (.from + ">" + .to)] | @tsv' "$T/log"
+	[ "$output" = "$(printf 'file.create\tf\nfile.write\tf\nfile.rename\tf>g\nfile.attrib\tg\nfile.delete\tg')" ]
+	ev '.type == "file.rename"' | jq -e '.cookie > 0'
+}
+
+@test "SIGTERM: session.end last with counts, exit 0" {
+	start_watch
+	touch "$T/p/x"
+	stop_watch
+	[ "$rc" -eq 0 ]
+	tail -n 1 "$T/log" | jq -e '.type == "session.end" and .complete == true and
+	    .overflows == 0 and .counts["file.create"] == 1 and .counts["session.start"] == 1'
+}
+
+@test "SIGINT also drains and ends the session" {
+	start_watch
+	touch "$T/p/x"
+	kill -INT "$W"
+	rc=0; wait "$W" || rc=$?; W=
+	[ "$rc" -eq 0 ]
+	tail -n 1 "$T/log" | jq -e '.type == "session.end"'
+	ev '.type == "file.create"' | jq -e '.path == "x"'
+}
+
+@test "every line is valid JSON and seq increases strictly from 1" {
+	start_watch
+	for i in 1 2 3 4 5; do echo $i > "$T/p/f$i"; mkdir "$T/p/d$i"; done
+	stop_watch
+	jq -e . "$T/log" > /dev/null
+	jq -s -e '[.[].seq] == [range(1; length + 1)]' "$T/log"
+	jq -s -e 'all(.[]; .ts | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{9}Z$"))' "$T/log"
+}
+
+@test "B12: files created right after mkdir -p are reported, deep watches exist" {
+	start_watch
+	for i in $(seq 30); do mkdir -p "$T/p/r$i/a/b" && echo x > "$T/p/r$i/a/b/f"; done
+	touch "$T/p/r30/a/b/late"
+	mkdir "$T/p/gone" && touch "$T/p/gone/x" && rm -rf "$T/p/gone"
+	sleep 0.2
+	stop_watch
+	[ "$rc" -eq 0 ]
+	for i in $(seq 30); do
+		for p in "r$i" "r$i/a" "r$i/a/b" "r$i/a/b/f"; do
+			ev ".type == \"file.create\" and .path == \"$p\"" | grep -q . ||
+			    { echo "missing create $p"; return 1; }
+		done
+	done
+	ev '.path == "r30/a/b/late"' | grep -q .
+}
+
+@test "synthetic creates are marked" {
+	start_watch
+	mkdir "$T/p/s"
+	# make files inside before the watcher can add its watch: rename a full tree in
+	mkdir -p "$T/outside/t/u" && touch "$T/outside/t/u/v"
+	mv "$T/outside/t" "$T/p/t"
+	sleep 0.1
+	touch "$T/p/t/u/w"
+	stop_watch
+	ev '.path == "t"' | jq -e '.type == "file.create" and .moved_in == true and .dir == true'
+	ev '.path == "t/u"' | jq -e '.synthetic == true and .dir == true'
+	ev '.path == "t/u/v"' | jq -e '.synthetic == true'
+	ev '.path == "t/u/w" and .type == "file.create"' | jq -e '.synthetic == null'
+}
+
+@test "move out of the tree is a delete, move in a create" {
+	mkdir -p "$T/outside" "$T/p/sub"
+	echo a > "$T/outside/in.txt"
+	echo b > "$T/p/out.txt"
+	touch "$T/p/sub/f"
+	start_watch
+	mv "$T/outside/in.txt" "$T/p/in.txt"
+	mv "$T/p/out.txt" "$T/outside/out.txt"
+	mv "$T/p/sub" "$T/outside/sub"
+	touch "$T/outside/sub/after"
+	mv "$T/p/in.txt" "$T/p/renamed.txt"
+	stop_watch
+	ev '.path == "in.txt"' | jq -e '.type == "file.create" and .moved_in == true'
+	ev '.path == "out.txt"' | jq -e '.type == "file.delete" and .moved_out == true'
+	ev '.path == "sub"' | jq -e '.type == "file.delete" and .moved_out == true and .dir == true'
+	! ev '.path == "sub/after"' | grep -q .
+	ev '.type == "file.rename"' | jq -e '.from == "in.txt" and .to == "renamed.txt"'
+	tail -n 1 "$T/log" | jq -e '.watches == 1'
+}
+
+@test "a renamed directory keeps being watched under its new name" {
+	mkdir -p "$T/p/old/deep"
+	start_watch
+	mv "$T/p/old" "$T/p/new"
+	touch "$T/p/new/deep/k"
+	stop_watch
+	ev '.type == "file.rename"' | jq -e '.from == "old" and .to == "new" and .dir == true'
+	ev '.type == "file.create"' | jq -e '.path == "new/deep/k"'
+}
+
+@test "B19: non-UTF-8 and newline names are carried losslessly" {
+	start_watch
+	touch "$T/p/$(printf 'new\377')" "$T/p/$(printf 'nl\nname')" "$T/p/café"
+	stop_watch
+	iconv -f UTF-8 -t UTF-8 "$T/log" > /dev/null
+	! grep -qi 'udc\|\\ufffd' "$T/log"
+	b=$(ev '.type == "file.create" and .path_b64' | jq -r .path_b64)
+	[ "$(printf '%s' "$b" | base64 -d | od -An -tx1 | tr -d ' \n')" = "6e6577ff" ]
+	ev '.type == "file.create" and .path == "nl\nname"' | grep -q .
+	ev '.type == "file.create" and .path == "café"' | grep -q .
+}
+
+@test ".gleisner at the top and --ignore names are not reported" {
+	mkdir -p "$T/p/sub/.gleisner" "$T/p/node_modules"
+	start_watch --ignore node_modules
+	touch "$T/p/.gleisner/audit" "$T/p/node_modules/x" "$T/p/sub/.gleisner/seen"
+	mkdir -p "$T/p/sub/node_modules" && touch "$T/p/sub/node_modules/y"
+	stop_watch
+	! ev '.path | strings | test("^\\.gleisner|node_modules")' | grep -q .
+	ev '.path == "sub/.gleisner/seen"' | grep -q .
+}
+
+@test "the audit log is appended to, never truncated" {
+	echo '{"earlier":true}' > "$T/log"
+	start_watch
+	stop_watch
+	head -n 1 "$T/log" | jq -e '.earlier'
+	sed -n 2p "$T/log" | jq -e '.type == "session.start"'
+}
+
+@test "events go to stdout without -o, one line each as they happen" {
+	gl-watch "$T/p" > "$T/out" 3>&- &
+	W=$!
+	for i in $(seq 50); do grep -q session.start "$T/out" 2> /dev/null && break; sleep 0.05; done
+	touch "$T/p/z"
+	for i in $(seq 50); do grep -q '"z"' "$T/out" && break; sleep 0.05; done
+	grep -q '"path":"z"' "$T/out"
+	stop_watch
+	tail -n 1 "$T/out" | jq -e '.type == "session.end"'
+}
+
+@test "B15: a queue overflow is reported and the session is incomplete" {
+	q=$(cat /proc/sys/fs/inotify/max_queued_events)
+	[ "$q" -le 20000 ] || skip "max_queued_events $q is too large to overflow quickly"
+	start_watch
+	kill -STOP "$W"
+	(cd "$T/p" && seq 1 $((q / 2 + 500)) | xargs touch)
+	kill -CONT "$W"
+	stop_watch
+	[ "$rc" -eq 0 ]
+	ev '.type == "watch.overflow"' | jq -e '.backend == "inotify"'
+	tail -n 1 "$T/log" | jq -e '.complete == false and .overflows >= 1'
+}
+
+@test "missing DIR is a system failure (4)" {
+	run -4 --separate-stderr gl-watch "$T/none"
+	[ "$stderr" = "gl-watch: $T/none: No such file or directory" ]
+	touch "$T/file"
+	run -4 --separate-stderr gl-watch "$T/file"
+	[ "$stderr" = "gl-watch: $T/file: Not a directory" ]
+}
+
+@test "unwritable output is a system failure (4)" {
+	run -4 --separate-stderr sh -c "gl-watch '$T/p' > /dev/full"
+	[ "$stderr" = "gl-watch: stdout: No space left on device" ]
+	run -4 --separate-stderr gl-watch -o "$T/nodir/log" "$T/p"
+}
+
+@test "usage errors (2); --help and --version (0)" {
+	run -2 --separate-stderr gl-watch
+	[ "$stderr" = "usage: gl-watch [-o FILE] [--ready-fd N] [--ignore NAME]... DIR" ]
+	run -2 --separate-stderr gl-watch "$T/p" "$T/p"
+	run -2 --separate-stderr gl-watch --ready-fd x "$T/p"
+	run -2 --separate-stderr gl-watch --ready-fd 9 "$T/p"
+	[ "$stderr" = "gl-watch: --ready-fd 9: Bad file descriptor" ]
+	run -2 --separate-stderr gl-watch --ignore a/b "$T/p"
+	run -2 --separate-stderr gl-watch --bogus "$T/p"
+	run -0 --separate-stderr gl-watch --help
+	[ "$output" = "usage: gl-watch [-o FILE] [--ready-fd N] [--ignore NAME]... DIR" ]
+	run -0 --separate-stderr gl-watch --version
+	[ "$output" = "gl-watch 0.1.0" ]
+}
+
+@test "EXAMPLE: watch a project while a command runs, then summarise" {
+	mkfifo "$T/ready"
+	gl-watch -o "$T/p/.gleisner/audit-1.jsonl" --ready-fd 5 "$T/p" 5> "$T/ready" 3>&- &
+	W=$!
+	read -r line < "$T/ready"
+	sh -c "cd '$T/p' && echo built > out.txt"
+	stop_watch
+	run -0 jq -s -c 'map(.type) | group_by(.) | map({(.[0]): length}) | add' \
+	    "$T/p/.gleisner/audit-1.jsonl"
+	echo "$output" | jq -e '.["file.create"] == 1 and .["file.write"] == 1 and .["session.end"] == 1'
+}
