@@ -244,7 +244,7 @@ main(int argc, char **argv)
 	} o = { "1.5" };
 	char ts[GL_CLOCK_LEN], serial[GL_UUID_LEN + 9], *real, *body, **locks = NULL;
 	size_t nlocks = 0, i, len;
-	jv comps = jv_object(), deps, doc, meta, list, keys;
+	jv comps, deps, doc, meta, list, keys;
 	int c, dfd;
 
 	while ((c = getopt_long(argc, argv, "+h", lo, NULL)) != -1) {
@@ -282,6 +282,7 @@ main(int argc, char **argv)
 	if ((dfd = open(argv[0], O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
 	    (real = realpath(argv[0], NULL)) == NULL)
 		err(GL_EX_SYS, "%s", argv[0]);
+	comps = jv_object();
 	find_locks(argv[0], dfd, "", 0, &locks, &nlocks);
 	if (nlocks > 0)
 		qsort(locks, nlocks, sizeof *locks, strpcmp);
