@@ -66,6 +66,7 @@ keygen(const struct opts *o)
 	if ((k = gl_key_generate(o->ed25519 ? GL_KEY_ED25519 : GL_KEY_P256)) == NULL)
 		errx(GL_EX_SYS, "key generation failed");
 	if (gl_key_write_private(k, o->private) < 0) {
+		EVP_PKEY_free(k);
 		if (errno == EEXIST)
 			errx(GL_EX_SYS, "%s: exists, refusing to overwrite a key", o->private);
 		err(GL_EX_SYS, "%s", o->private);
@@ -73,6 +74,8 @@ keygen(const struct opts *o)
 	if ((pem = gl_key_public_pem(k, &len)) == NULL ||
 	    gl_io_write_atomic(o->public, pem, len, 0644) < 0) {
 		int e = errno;
+		EVP_PKEY_free(k);
+		free(pem);
 		unlink(o->private);
 		errno = e;
 		err(GL_EX_SYS, "%s", o->public);

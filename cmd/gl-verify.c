@@ -56,7 +56,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: gl-verify [-q] [-k pub.pem]... [--trust-dir dir]... [--threshold n]\n"
+	    "usage: gl-verify [-q] [-k pub.pem] ... [--trust-dir dir] ... [--threshold n]\n"
 	    "                 [--expect-type uri] [--check-files dir] [--chain dir]\n"
 	    "                 [--payload-out file] envelope ...\n");
 }
@@ -446,12 +446,15 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc < 1) {
-		usage(stderr);
-		return GL_EX_USAGE;
-	}
-	if (o.payload_out != NULL && argc != 1)
+	if (argc < 1 || (o.payload_out != NULL && argc != 1)) {
+		free(keyfiles);
+		free(dirs);
+		if (argc < 1) {
+			usage(stderr);
+			return GL_EX_USAGE;
+		}
 		errx(GL_EX_USAGE, "--payload-out needs exactly one envelope");
+	}
 	for (i = 0; i < nkf; i++)
 		add_key(&o, keyfiles[i]);
 	for (i = 0; i < nd; i++)
