@@ -54,3 +54,19 @@ golden() {
 as_nobody() {
 	setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"
 }
+
+# The checkout may sit below a directory uid 65534 cannot enter: give the
+# unprivileged runs copies of the binaries and profiles in a world-readable
+# place.  Sets NB_BIN and NB_PROFILES.
+nobody_copies() {
+	local d="${BATS_RUN_TMPDIR:-/tmp}/nobody"
+	if [ ! -x "$d/bin/gl-jail" ]; then
+		mkdir -p "$d/bin" "$d/profiles"
+		cp "$GL_BIN"/gl-* "$GL_BIN"/gleisner "$d/bin/" 2>/dev/null || cp "$GL_BIN"/gl-* "$d/bin/"
+		cp "$REPO"/profiles/*.ini "$d/profiles/"
+		chmod -R a+rX "$d"
+		chmod a+x "${BATS_RUN_TMPDIR:-/tmp}"
+	fi
+	NB_BIN=$d/bin
+	NB_PROFILES=$d/profiles
+}

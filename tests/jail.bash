@@ -18,8 +18,13 @@ jail_world() {
 
 # jail ARGS...: gl-jail as the current identity ($AS empty) or as nobody
 jail() {
-	$AS env HOME="$HOME" GLEISNER_PROFILE_PATH="$GLEISNER_PROFILE_PATH" TERM=dumb \
-		"$GL_BIN/gl-jail" "$@"
+	if [ -n "${AS:-}" ]; then
+		nobody_copies
+		$AS env HOME="$HOME" GLEISNER_PROFILE_PATH="$NB_PROFILES" TERM=dumb \
+			"$NB_BIN/gl-jail" "$@"
+	else
+		env HOME="$HOME" TERM=dumb "$GL_BIN/gl-jail" "$@"
+	fi
 }
 
 # both FN: run FN as the caller, and again as an unprivileged user when root
