@@ -173,10 +173,15 @@ index_chain(const char *dir)
 			continue;
 		if (asprintf(&path, "%s/%s", dir, e->d_name) < 0)
 			err(GL_EX_SYS, "asprintf");
-		if (gl_io_read_file(path, GL_CAP_DOC, &buf, &len) < 0 ||
-		    (gl_dsse_parse(buf, len, &env, why, sizeof why) != 0 && (free(buf), 1))) {
+		if (gl_io_read_file(path, GL_CAP_DOC, &buf, &len) < 0) {
 			nunparsed++;
 			free(path);
+			continue;
+		}
+		if (gl_dsse_parse(buf, len, &env, why, sizeof why) != 0) {
+			nunparsed++;
+			free(path);
+			free(buf);
 			continue;
 		}
 		if ((links = realloc(links, (nlinks + 1) * sizeof *links)) == NULL)
