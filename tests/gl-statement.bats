@@ -284,3 +284,29 @@ git_repo() {
 	head -c -1 "$T/statement.json" | jq -e . > /dev/null
 	[ "$(tail -c 1 "$T/statement.json" | od -An -tx1 | tr -d ' ')" = 0a ]
 }
+
+@test "EXAMPLE: list what a session wrote" {
+	gl-statement $(base_args) --diff "$S/diff.json" -- true > "$T/statement.json"
+	run -0 --separate-stderr jq -r '.subject[] | [.digest.sha256, .name] | @tsv' "$T/statement.json"
+	[ "${lines[4]}" = "$(printf '%s\tsrc/new.c' "$(printf 'hello\n' | sha256sum | cut -d' ' -f1)")" ]
+}
+
+@test "EXAMPLE: gl-statement.1 and gleisner-attestation.5, signed and linked by hand" {
+	command -v gl-sign > /dev/null || skip "gl-sign is not built"
+	cd "$T"
+	gl-sign keygen --ed25519 --private key.pem --public key.pub
+	gl-statement $(base_args) -- true | gl-sign -k key.pem -o attestation-0.json
+	gl-statement $(base_args) --parent attestation-0.json --diff "$S/diff.json" \
+	    -- claude -p 'fix the tests' > statement.json
+	gl-sign -k key.pem -o attestation-1.json < statement.json
+	run -0 sh -c "jq -r .payload attestation-1.json | base64 -d |
+	    jq -r '.subject[] | [.digest.sha256, .name] | @tsv'"
+	[ "${#lines[@]}" -eq 5 ]
+	a=$(jq -r .payload attestation-0.json | base64 -d | sha256sum | cut -d' ' -f1)
+	b=$(jq -r .payload attestation-1.json | base64 -d | jq -r \
+	    '.predicate.buildDefinition.resolvedDependencies[]
+	     | select(.annotations.role == "parent-attestation") | .digest.sha256')
+	[ "$a" = "$b" ]
+	# the payload is the statement line without its newline
+	jq -r .payload attestation-1.json | base64 -d | cmp - <(head -c -1 statement.json)
+}

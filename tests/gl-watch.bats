@@ -243,3 +243,11 @@ ev() {
 	    "$T/p/.gleisner/audit-1.jsonl"
 	echo "$output" | jq -e '.["file.create"] == 1 and .["file.write"] == 1 and .["session.end"] == 1'
 }
+
+@test "EXAMPLE: gleisner-events.5, recover a raw file name" {
+	start_watch
+	touch "$T/p/$(printf 'bad\377')"
+	stop_watch
+	jq -r 'select(.path_b64) | .path_b64' "$T/log" | head -n 1 | base64 -d > "$T/name"
+	[ "$(od -An -tx1 "$T/name" | tr -d ' \n')" = "626164ff" ]
+}
