@@ -17,7 +17,7 @@
 #include "key.h"
 #include "utf8.h"
 
-#define DEFAULT_KEY ".config/gleisner/keys/signing.pem"	/* under $HOME */
+#define DEFAULT_KEY "gleisner/keys/local.pem"	/* under $XDG_CONFIG_HOME or ~/.config */
 
 struct opts {
 	const char *key;	/* -k: private key PEM, default under $HOME */
@@ -199,10 +199,15 @@ main(int argc, char *argv[])
 	if (!gl_utf8_valid(o.type, strlen(o.type)))
 		errx(GL_EX_USAGE, "-t: payload type is not valid UTF-8");
 	if (o.key == NULL && strcmp(mode, "keygen") != 0) {
-		if ((home = getenv("HOME")) == NULL || *home == '\0')
+		const char *xdg = getenv("XDG_CONFIG_HOME");
+		int n;
+		if (xdg != NULL && xdg[0] == '/')
+			n = snprintf(defkey, sizeof defkey, "%s/%s", xdg, DEFAULT_KEY);
+		else if ((home = getenv("HOME")) != NULL && *home != '\0')
+			n = snprintf(defkey, sizeof defkey, "%s/.config/%s", home, DEFAULT_KEY);
+		else
 			errx(GL_EX_USAGE, "no -k given and HOME is not set");
-		if (snprintf(defkey, sizeof defkey, "%s/%s", home, DEFAULT_KEY) >=
-		    (int)sizeof defkey)
+		if (n >= (int)sizeof defkey)
 			errx(GL_EX_USAGE, "HOME is too long");
 		o.key = defkey;
 	}

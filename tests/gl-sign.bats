@@ -96,11 +96,11 @@ payload_of() {
 	[[ "$stderr$output" != *SECRETMARK* ]]
 }
 
-@test "gl-sign: the default key is ~/.config/gleisner/keys/signing.pem" {
+@test "gl-sign: the default key is ~/.config/gleisner/keys/local.pem" {
 	run -4 --separate-stderr gl-sign < "$S1"
-	[[ "$stderr" == *"$HOME/.config/gleisner/keys/signing.pem"* ]]
+	[[ "$stderr" == *"$HOME/.config/gleisner/keys/local.pem"* ]]
 	mkdir -p "$HOME/.config/gleisner/keys"
-	cp "$K/d-ed25519.pem" "$HOME/.config/gleisner/keys/signing.pem"
+	cp "$K/d-ed25519.pem" "$HOME/.config/gleisner/keys/local.pem"
 	run -0 --separate-stderr gl-sign < "$S1"
 	cmp <(echo "$output") "$REPO/tests/golden/gl-sign/ed25519.out"
 }
