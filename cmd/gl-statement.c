@@ -205,7 +205,7 @@ main(int argc, char *argv[])
 	unsigned long line;
 	double denials = 0;
 	size_t len, i;
-	int c, events_ok = 0;
+	int c, events_ok = 0, diff_ok = 0;
 
 	if (argc >= 2 && strcmp(argv[1], "git-state") == 0)
 		return git_state(argc, argv);
@@ -388,6 +388,9 @@ main(int argc, char *argv[])
 		if (!jv_is_valid(v))
 			errx(GL_EX_DATA, "%s: %s", o.diff, gl_json_errmsg(v, msg, sizeof msg));
 		bys = jv_array_concat(bys, jv_object_get(jv_copy(v), jv_string("deleted")));
+		diff_ok = jv_get_kind(jv_object_get(jv_copy(v), jv_string("complete"))) == JV_KIND_TRUE;
+		if (!diff_ok)
+			notes = jv_array_append(notes, jv_string("the snapshots skipped paths"));
 		jv_free(other);
 		other = jv_object_get(jv_copy(v), jv_string("other"));
 		x = jv_object_get(v, jv_string("subjects"));
@@ -409,7 +412,7 @@ main(int argc, char *argv[])
 	}
 	notes = jv_array_append(notes, jv_string("materials: file reads are not "
 	    "observed by the inotify watcher"));
-	compl = jv_object_set(compl, jv_string("subjects"), jv_bool(o.diff != NULL));
+	compl = jv_object_set(compl, jv_string("subjects"), jv_bool(diff_ok));
 	compl = jv_object_set(compl, jv_string("events"), jv_bool(events_ok));
 	compl = jv_object_set(compl, jv_string("materials"), jv_false());
 	session = kv("role", jv_string("session"));

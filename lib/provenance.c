@@ -375,6 +375,7 @@ gl_provenance_diff(jv diff)
 	static const char *keys[] = { "added", "deleted", "modified", "renamed" };
 	struct diff d = { 0 };
 	jv out = jv_invalid(), a, k, e;
+	int complete = 1;
 	char where[64];
 	long dup;
 	int i, j, n, rc = 0;
@@ -387,7 +388,12 @@ gl_provenance_diff(jv diff)
 		for (i = 0; i < 4; i++)
 			if (strcmp(jv_string_value(key), keys[i]) == 0)
 				break;
-		if (rc == 0 && i == 4) {
+		if (strcmp(jv_string_value(key), "complete") == 0) {
+			if (rc == 0 && jv_get_kind(val) != JV_KIND_TRUE &&
+			    jv_get_kind(val) != JV_KIND_FALSE)
+				rc = bad(&d, "complete", "not a boolean");
+			complete = jv_get_kind(val) != JV_KIND_FALSE;
+		} else if (rc == 0 && i == 4) {
 			char shown[64];
 			gl_utf8_sanitize(jv_string_value(key),
 			    strlen(jv_string_value(key)), shown, sizeof shown);
@@ -442,6 +448,7 @@ gl_provenance_diff(jv diff)
 		jv_free(out);
 		return jv_invalid_with_msg(jv_string("a path is deleted twice"));
 	}
+	out = jv_object_set(out, jv_string("complete"), jv_bool(complete));
 	return jv_object_set(out, jv_string("other"), sorted(&d.other, &dup));
 }
 

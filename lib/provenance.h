@@ -15,8 +15,9 @@ int gl_provenance_relpath_ok(const char *p, size_t len);
  * with the raw bytes in annotations.path_b64 (SPEC 7.11). */
 jv gl_provenance_name(jv rd, const char *path, size_t len);
 /* From a gl-snapshot diff (consumed): {"subjects":[RD],"deleted":[RD],
- * "other":[change]}, each list sorted by raw path bytes; or invalid with a
- * message naming the place ("added[2]: ..."). */
+ * "other":[change],"complete":bool}, each list sorted by raw path bytes
+ * ("complete" is false when the diff says its snapshots skipped paths); or
+ * invalid with a message naming the place ("added[2]: ..."). */
 jv gl_provenance_diff(jv diff);
 /* Summary of a gl-watch JSONL log: {"counts":{type:n},"sessionEnd":bool,
  * "complete":bool,"overflows":n,"denials":n,"lines":n}.  On bad input,

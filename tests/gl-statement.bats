@@ -310,3 +310,34 @@ git_repo() {
 	# the payload is the statement line without its newline
 	jq -r .payload attestation-1.json | base64 -d | cmp - <(head -c -1 statement.json)
 }
+
+@test "a diff whose snapshots skipped paths makes the subjects incomplete" {
+	echo '{"added":[],"complete":false}' > "$T/d.json"
+	run -0 --separate-stderr gl-statement $(base_args) --diff "$T/d.json" -- true
+	echo "$output" | jq -e '.predicate.runDetails.byproducts[-1].annotations
+	    | .completeness.subjects == false and (.completenessNotes | index("the snapshots skipped paths"))'
+	echo '{"complete":"yes"}' > "$T/d.json"
+	run -3 --separate-stderr gl-statement $(base_args) --diff "$T/d.json" -- true
+	[ "$stderr" = "gl-statement: $T/d.json: complete: not a boolean" ]
+}
+
+@test "with gl-snapshot: watch, change, diff, statement" {
+	command -v gl-snapshot > /dev/null || skip "gl-snapshot is not built"
+	mkdir -p "$T/p/.gleisner"
+	echo a > "$T/p/a"; echo b > "$T/p/b"; echo c > "$T/p/c"
+	gl-snapshot "$T/p" > "$T/pre.json"
+	mkfifo "$T/ready"
+	gl-watch -o "$T/p/.gleisner/audit-1.jsonl" --ready-fd 5 "$T/p" 5> "$T/ready" 3>&- &
+	w=$!
+	read -r line < "$T/ready"
+	echo x > "$T/p/a"; chmod 755 "$T/p/b"; rm "$T/p/c"; printf '1' > "$T/p/$(printf 'n\377')"
+	kill -TERM "$w"; wait "$w"
+	gl-snapshot "$T/p" > "$T/post.json"
+	gl-snapshot diff "$T/pre.json" "$T/post.json" > "$T/diff.json"
+	run -0 --separate-stderr gl-statement $(base_args) --diff "$T/diff.json" \
+	    --events "$T/p/.gleisner/audit-1.jsonl" --project "$T/p" -- sh -c edit
+	echo "$output" | jq -e '[.subject[].name] == ["a","b","n%FF"]'
+	echo "$output" | jq -e '[.predicate.runDetails.byproducts[] | select(.annotations.role == "deleted") | .name] == ["c"]'
+	echo "$output" | jq -e '.predicate.runDetails.byproducts[-1].annotations.completeness
+	    == {"events":true,"materials":false,"subjects":true}'
+}
