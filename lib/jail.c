@@ -300,13 +300,14 @@ gl_jail_plan(struct gl_jail *j, char *err, size_t errsz)
 	    "--proc", "/proc") < 0 || bw(p, 2, "--dev", "/dev") < 0)
 		goto out;
 
+	/* /tmp first, so that read-only binds below it stay visible */
+	if (bw(p, 2, "--tmpfs", "/tmp") < 0 || ll(p, "--rw", "/tmp") < 0)
+		goto out;
+	note(&j->fs, "tmpfs", jv_string("/tmp"));
 	for (i = 0; i < pr->readonly_bind.n; i++)
 		if (!under(pr->readonly_bind.v[i], j->home) &&
 		    system_ro(p, pr->readonly_bind.v[i]) < 0)
 			goto out;
-	if (bw(p, 2, "--tmpfs", "/tmp") < 0 || ll(p, "--rw", "/tmp") < 0)
-		goto out;
-	note(&j->fs, "tmpfs", jv_string("/tmp"));
 	for (i = 0; i < pr->tmpfs.n; i++) {
 		if (strcmp(pr->tmpfs.v[i], "/tmp") == 0)
 			continue;

@@ -1,0 +1,254 @@
+#!/usr/bin/env bats
+# gleisner: the front-end composes the tools into record, verify, inspect.
+
+load helpers
+
+setup() {
+	gl_setup
+	P=$T/proj
+	mkdir -p "$P"
+	echo in > "$P/in.txt"
+	echo old > "$P/old.txt"
+	PUB=$HOME/.config/gleisner/keys/local.pub.pem
+}
+teardown() { gl_teardown; }
+
+record() {
+	gleisner record -d "$P" "$@"
+}
+
+att() {	# the newest attestation
+	local f a=
+	for f in "$P"/.gleisner/attestation-*.json; do a=$f; done
+	printf '%s\n' "$a"
+}
+
+payload() {
+	jq -r .payload "$1" | base64 -d
+}
+
+@test "gleisner record: the statement names out.txt with its sha256 and records old.txt deleted" {
+	run -0 --separate-stderr record -- sh -c 'cat in.txt > out.txt; rm old.txt'
+	a=$(att)
+	[ -f "$a" ]
+	run -0 --separate-stderr gleisner verify --public-key "$PUB" "$a"
+	want=$(sha256sum "$P/out.txt" | cut -d' ' -f1)
+	payload "$a" | jq -e --arg d "$want" '[.subject[] | {name, digest}] == [{"name":"out.txt","digest":{"sha256":$d}}]'
+	old=$(printf 'old\n' | sha256sum | cut -d' ' -f1)
+	payload "$a" | jq -e --arg d "$old" \
+		'.predicate.runDetails.byproducts[] | select(.annotations.role == "deleted") | .name == "old.txt" and .digest.sha256 == $d'
+	# the audit log it names is the one on disk
+	log=$(payload "$a" | jq -r '.predicate.runDetails.byproducts[] | select(.annotations.role == "audit-log") | .name')
+	sum=$(payload "$a" | jq -r '.predicate.runDetails.byproducts[] | select(.annotations.role == "audit-log") | .digest.sha256')
+	[ "$(sha256sum "$P/.gleisner/$log" | cut -d' ' -f1)" = "$sum" ]
+	# and --check-files finds the files beside .gleisner/
+	run -0 --separate-stderr gleisner verify --public-key "$PUB" --check-files "$a"
+}
+
+@test "gleisner record: the attestation says what was enforced, and what was not" {
+	run -0 --separate-stderr record -- true
+	payload "$(att)" | jq -e '.predicate.buildDefinition.internalParameters.sandbox as $s |
+		$s.jail.seccomp.enforced == false and $s.jail.cgroup.enforced == false and
+		$s.jail.measured.namespaces.user == true and $s.jail.measured.host_uid != 0'
+	if [ "$("$GL_BIN/gl-landlock" --probe | jq .abi)" -ge 1 ]; then
+		payload "$(att)" | jq -e '.predicate.buildDefinition.internalParameters.sandbox.landlock.enforced == true'
+	fi
+}
+
+@test "gleisner record: a failing command is still recorded and signed, and its status kept" {
+	run -3 --separate-stderr record -- sh -c 'echo x > made.txt; exit 3'
+	a=$(att)
+	run -0 --separate-stderr gleisner verify --public-key "$PUB" "$a"
+	payload "$a" | jq -e '[.predicate.runDetails.byproducts[] | select(.annotations.role == "session") | .annotations.exit.code] == [3]'
+}
+
+@test "gleisner record: sessions chain by the sha256 of the parent's payload" {
+	run -0 --separate-stderr record -- sh -c 'echo 1 > a.txt'
+	first=$(att)
+	run -0 --separate-stderr record -- sh -c 'echo 2 > b.txt'
+	second=$(att)
+	[ "$first" != "$second" ]
+	want=$(jq -r .payload "$first" | base64 -d | sha256sum | cut -d' ' -f1)
+	payload "$second" | jq -e --arg d "$want" \
+		'[.predicate.buildDefinition.resolvedDependencies[] | select(.annotations.role == "parent-attestation") | .digest.sha256] == [$d]'
+	payload "$first" | jq -e '[.predicate.buildDefinition.resolvedDependencies[] | select(.annotations.role == "parent-attestation")] == []'
+	run -0 --separate-stderr gleisner verify --chain --public-key "$PUB" "$second"
+	# --no-chain records a new root
+	run -0 --separate-stderr record --no-chain -- true
+	payload "$(att)" | jq -e '[.predicate.buildDefinition.resolvedDependencies[] | select(.annotations.role == "parent-attestation")] == []'
+}
+
+@test "gleisner record: a parent that does not verify is skipped, named, and the next one back used" {
+	run -0 --separate-stderr record -- true
+	good=$(att)
+	run -0 --separate-stderr record --no-chain -- true
+	bad=$(att)
+	# break the newest one's signature
+	jq -c '.signatures[0].sig = "AAAA"' "$bad" > "$T/b" && cp "$T/b" "$bad"
+	run -0 --separate-stderr record -- true
+	[[ "$stderr" == *"$(basename "$bad") does not verify"* ]]
+	want=$(jq -r .payload "$good" | base64 -d | sha256sum | cut -d' ' -f1)
+	payload "$(att)" | jq -e --arg d "$want" \
+		'[.predicate.buildDefinition.resolvedDependencies[] | select(.annotations.role == "parent-attestation") | .digest.sha256] == [$d]'
+}
+
+@test "gleisner record: two sessions in quick succession get distinct ids" {
+	run -0 --separate-stderr record -- true
+	run -0 --separate-stderr record -- true
+	n=$(ls "$P"/.gleisner/attestation-*.json | wc -l)
+	[ "$n" -eq 2 ]
+	[ "$(ls "$P"/.gleisner/audit-*.jsonl | wc -l)" -eq 2 ]
+}
+
+@test "gleisner verify: one changed payload byte, a replaced signature, another key: each exits 1 with one line" {
+	run -0 --separate-stderr record -- sh -c 'cat in.txt > out.txt'
+	a=$(att)
+	# one byte of the payload
+	payload "$a" | sed 's/out\.txt/out.txu/' | base64 -w0 > "$T/p64"
+	jq -c --rawfile p "$T/p64" '.payload = $p' "$a" > "$T/tampered.json"
+	run -1 --separate-stderr gleisner verify --public-key "$PUB" "$T/tampered.json"
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+	[[ "$stderr" == gl-verify:*signature* ]]
+	# the signature replaced by one over other bytes
+	printf 'other' > "$T/other"
+	gl-sign -k "$HOME/.config/gleisner/keys/local.pem" --raw -t text/plain < "$T/other" > "$T/o.json"
+	jq -c --slurpfile o "$T/o.json" '.signatures = $o[0].signatures' "$a" > "$T/resigned.json"
+	run -1 --separate-stderr gleisner verify --public-key "$PUB" "$T/resigned.json"
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+	# another key
+	gl-sign keygen --private "$T/k2.pem" --public "$T/k2.pub"
+	run -1 --separate-stderr gleisner verify --public-key "$T/k2.pub" "$a"
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+	[[ "$output" == "NOT verified: $a" ]]
+}
+
+@test "gleisner verify: a changed subject file fails --check-files" {
+	run -0 --separate-stderr record -- sh -c 'cat in.txt > out.txt'
+	echo changed > "$P/out.txt"
+	run -1 --separate-stderr gleisner verify --public-key "$PUB" --check-files "$(att)"
+	run -0 --separate-stderr gleisner verify --public-key "$PUB" "$(att)"
+}
+
+@test "gleisner verify: with no key it trusts only the trust store" {
+	run -0 --separate-stderr record -- true
+	run -0 --separate-stderr gleisner verify "$(att)"
+	# another key in the store is no anchor for this one
+	gl-sign keygen --private "$T/k2.pem" --public "$T/k2.pub"
+	rm "$HOME"/.config/gleisner/trusted/*
+	cp "$T/k2.pub" "$HOME/.config/gleisner/trusted/other.pem"
+	run -1 --separate-stderr gleisner verify "$(att)"
+	# an empty trust store is a usage error with a hint
+	rm "$HOME"/.config/gleisner/trusted/*
+	run -2 --separate-stderr gleisner verify "$(att)"
+	run -2 --separate-stderr gleisner verify
+	run -0 --separate-stderr gleisner verify --json --public-key "$PUB" "$(att)"
+	echo "$output" | jq -e '.verified == true'
+}
+
+@test "gleisner inspect: shows a verified summary, and marks an unverified one" {
+	run -0 --separate-stderr record -- sh -c 'cat in.txt > out.txt'
+	run -0 --separate-stderr gleisner inspect "$(att)"
+	[[ "$output" == *"Signature:       verified with a trusted key"* ]]
+	[[ "$output" == *"  out.txt  sha256:"* ]]
+	run -0 --separate-stderr gleisner inspect --json "$(att)"
+	echo "$output" | jq -e '.verified == true and .statement.subject[0].name == "out.txt"'
+	rm "$HOME"/.config/gleisner/trusted/*
+	run -0 --separate-stderr gleisner inspect "$(att)"
+	[[ "$output" == *"NOT VERIFIED"* ]]
+	[[ "$stderr" == *UNVERIFIED* ]]
+	echo '{"payload":' > "$T/trunc.json"
+	run -3 --separate-stderr gleisner inspect "$T/trunc.json"
+}
+
+@test "gleisner wrap: runs the command in the jail with its exit status" {
+	run -5 --separate-stderr gleisner wrap -d "$P" -- sh -c 'cat in.txt; exit 5'
+	[ "$output" = in ]
+	run -1 --separate-stderr gleisner wrap -d "$P" -- cat /etc/shadow
+	[ ! -e "$P/.gleisner/attestation-"* ] || false
+}
+
+@test "gleisner wrap: rejects record-only flags and --allow-network with 125" {
+	for f in "-o x" "--audit-log x" "--signing-key x" "--no-chain"; do
+		# shellcheck disable=SC2086
+		run -125 --separate-stderr gleisner wrap -d "$P" $f -- true
+		[[ "$stderr" == *"record option"* ]]
+	done
+	run -125 --separate-stderr gleisner wrap --allow-network example.com -- true
+	[[ "$stderr" == *"hint:"* ]]
+	run -125 --separate-stderr gleisner record --allow-network example.com -- true
+	run -125 --separate-stderr gleisner wrap --bogus -- true
+	run -125 --separate-stderr gleisner record -d "$T/nowhere" -- true
+}
+
+@test "gleisner wrap: with no command it runs claude with the profile's plugin flags" {
+	# a stand-in claude shows the arguments it was given
+	mkdir -p "$T/bin" "$HOME/.claude/exo-self"
+	printf '#!/bin/sh\nprintf "%%s\\n" "$@"\n' > "$T/bin/claude"
+	chmod 755 "$T/bin/claude"
+	printf 'include = konishi\n[filesystem]\nreadonly_bind = %s\n' "$T/bin" > "$T/p.ini"
+	run -0 --separate-stderr gleisner wrap -p "$T/p.ini" -d "$P" --claude-bin "$T/bin/claude"
+	[ "${lines[0]}" = --dangerously-skip-permissions ]
+	[ "${lines[1]}" = --disallowedTools ]
+	[ "${lines[2]}" = mcp__plugin_serena_serena__execute_shell_command,mcp__plugin_serena_serena__create_text_file ]
+	[ "${lines[3]}" = --add-dir ]
+	[ "${lines[4]}" = "$HOME/.claude/exo-self" ]
+	[ "${#lines[@]}" -eq 5 ]
+}
+
+@test "gleisner wrap: the real Claude Code starts inside the jail" {
+	command -v claude >/dev/null || skip "claude is not installed"
+	run -0 --separate-stderr gleisner wrap -d "$P" -- claude --version
+	[[ "$output" == *"(Claude Code)"* ]]
+}
+
+@test "gleisner keygen: creates a 0600 key, trusts its public key, never overwrites" {
+	run -0 --separate-stderr gleisner keygen
+	[ "$(stat -c %a "$HOME/.config/gleisner/keys/local.pem")" = 600 ]
+	[ -f "$HOME/.config/gleisner/trusted/local.pub.pem" ]
+	run -1 --separate-stderr gleisner keygen
+	[[ "$stderr" == *exists* ]]
+	XDG_CONFIG_HOME=$T/xdg run -0 --separate-stderr gleisner keygen --ed25519
+	[ -f "$T/xdg/gleisner/keys/local.pem" ]
+}
+
+@test "gleisner sbom: a CycloneDX document from the project's Cargo.lock" {
+	cp "$REPO"/tests/fixtures/gl-sbom/simple/Cargo.lock "$P/" 2>/dev/null ||
+		printf 'version = 3\n\n[[package]]\nname = "a"\nversion = "1.0.0"\n' > "$P/Cargo.lock"
+	run -0 --separate-stderr gleisner sbom -d "$P"
+	echo "$output" | jq -e '.bomFormat == "CycloneDX"'
+	run -0 --separate-stderr gleisner sbom -d "$P" -o "$T/sbom.json"
+	jq -e '.specVersion == "1.5"' "$T/sbom.json"
+}
+
+@test "gleisner: usage and version" {
+	run -2 --separate-stderr gleisner
+	run -2 --separate-stderr gleisner frobnicate
+	run -0 gleisner --help
+	[[ "$output" == usage:* ]]
+	run -0 gleisner --version
+	[[ "$output" == "gleisner "* ]]
+}
+
+@test "gleisner: the front-end is POSIX sh: it runs under dash" {
+	command -v dash >/dev/null || skip "dash is not installed"
+	run -0 --separate-stderr dash "$GL_BIN/gleisner" record -d "$P" -- sh -c 'echo d > dash.txt'
+	run -0 --separate-stderr dash "$GL_BIN/gleisner" verify --check-files "$(att)"
+}
+
+@test "gleisner record: as an unprivileged user too" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root to switch to uid 65534"
+	nobody_copies
+	chown -R 65534:65534 "$T"
+	run -0 --separate-stderr as_nobody env HOME="$HOME" GLEISNER_PROFILE_PATH="$NB_PROFILES" \
+		PATH="$NB_BIN:$PATH" gleisner record -d "$P" -- sh -c 'cat in.txt > out.txt; rm old.txt'
+	run -0 --separate-stderr as_nobody env HOME="$HOME" PATH="$NB_BIN:$PATH" \
+		gleisner verify --check-files "$(att)"
+	[ "$(stat -c %u "$P/out.txt")" = 65534 ]
+}
+
+@test "gleisner-profile(5): the EXAMPLES profile resolves as shown" {
+	printf 'include = konishi\nname = mine\n\n[filesystem]\ndeny = ~/src/app/.env\n' > "$T/mine.ini"
+	run -0 --separate-stderr "$GL_BIN/gl-jail" -p "$T/mine.ini" --print-profile
+	echo "$output" | jq -e --arg h "$HOME" '.resolved.filesystem.deny | index($h + "/src/app/.env") and index($h + "/.ssh")'
+	echo "$output" | jq -e '.name == "mine" and (.files | length == 2)'
+}
