@@ -69,7 +69,13 @@ unit: $(UNITS)
 	@set -e; for t in $(UNITS); do echo "unit: $$t"; $$t; done
 
 bats: all
-	GL_BIN=$(abspath $(B)) bats --print-output-on-failure $(BATS_SUITES)
+	@{ GL_BIN=$(abspath $(B)) bats --print-output-on-failure $(BATS_SUITES); \
+	   echo $$? > $(B)/bats.rc; } | tee $(B)/bats.tap
+	@printf 'bats: %s passed, %s failed, %s skipped\n' \
+	    "$$(( $$(grep -Ec '^ok [0-9]+ ' $(B)/bats.tap) - $$(grep -Ec '^ok [0-9]+ .*# skip' $(B)/bats.tap) ))" \
+	    "$$(grep -c '^not ok' $(B)/bats.tap)" \
+	    "$$(grep -Ec '^ok [0-9]+ .*# skip' $(B)/bats.tap)"
+	@exit $$(cat $(B)/bats.rc)
 
 lint:
 	mandoc -Tlint -W warning $(MANPAGES)

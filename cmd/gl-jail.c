@@ -185,7 +185,7 @@ main(int argc, char *argv[])
 	char errbuf[512], stage[] = "/tmp/.gl-jail.XXXXXX", *project, *dir, llpath[PATH_MAX];
 	char cfg[PATH_MAX], fdstr[2][16], line[512], *s;
 	const char *home;
-	jv measured = jv_object(), rep;
+	jv measured = jv_null(), rep;
 	int ch, argsfd, sp[2], code = -1, wst;
 	size_t i, n;
 	FILE *sf;
@@ -379,6 +379,10 @@ main(int argc, char *argv[])
 		;
 	if (code < 0)
 		warnx("the jail could not be set up (bubblewrap status %d)", gl_exec_status(wst));
+	if (jv_get_kind(measured) != JV_KIND_OBJECT) {
+		jv_free(measured);
+		measured = jv_object();
+	}
 	measured = jv_object_set(measured, jv_string("idmapped"), jv_bool(j.idmap));
 	gl_jail_unstage(&j);
 

@@ -67,6 +67,6 @@ nobody_copies() {
 		chmod -R a+rX "$d"
 		chmod a+x "${BATS_RUN_TMPDIR:-/tmp}"
 	fi
-	NB_BIN=$d/bin
-	NB_PROFILES=$d/profiles
+	export NB_BIN=$d/bin
+	export NB_PROFILES=$d/profiles
 }
