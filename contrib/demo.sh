@@ -15,6 +15,10 @@ chmod 755 "$demo"
 # the project's sources, not its build outputs
 git ls-files -z 2>/dev/null | tar --null -T - -cf - | tar -xf - -C "$demo" ||
 	cp -R Makefile cmd lib man profiles tests contrib "$demo/"
+# a git repository, so that the attestation names its commit
+git -C "$demo" init -q && git -C "$demo" add -A &&
+	git -C "$demo" -c user.name=demo -c user.email=demo@localhost commit -qm "demo import" ||
+	echo "demo: warning: no git repository; the attestation will name no commit" >&2
 echo "demo: project copied to $demo" >&2
 
 echo "demo: gleisner record -- make -j2 (inside the jail)" >&2
