@@ -11,6 +11,7 @@
 
 #include <ini.h>
 
+#include "exec.h"
 #include "json.h"
 
 #ifndef GL_DATADIR
@@ -406,6 +407,13 @@ gl_profile_find(const char *arg)
 		return r;
 	if ((r = find_in(GL_DATADIR "/profiles", arg)) != NULL)
 		return r;
+	/* an installed tree moved elsewhere: BINDIR/../share/gleisner/profiles */
+	if ((list = gl_exec_selfdir()) != NULL) {
+		snprintf(buf, sizeof buf, "%s/../share/gleisner/profiles", list);
+		free(list);
+		if ((r = find_in(buf, arg)) != NULL)
+			return r;
+	}
 	errno = ENOENT;
 	return NULL;
 }
@@ -423,7 +431,8 @@ load(struct gl_profile *p, const char *arg, const char *home, int depth,
 	if ((file = gl_profile_find(arg)) == NULL) {
 		snprintf(err, errsz, "%s: profile not found%s", arg,
 		    errno == ENOENT ? " (searched $GLEISNER_PROFILE_PATH, "
-		    "~/.config/gleisner/profiles, " GL_DATADIR "/profiles)" : "");
+		    "~/.config/gleisner/profiles, " GL_DATADIR "/profiles, "
+		    "BINDIR/../share/gleisner/profiles)" : "");
 		return -1;
 	}
 	for (i = 0; i < p->nfiles; i++)
