@@ -5,23 +5,19 @@
  */
 #include <err.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <grp.h>
+#include <signal.h>
 #include <limits.h>
 #include <pwd.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/mount.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "bwrap.h"
 #include "exec.h"
 #include "gl.h"
 #include "io.h"
@@ -33,7 +29,6 @@
 #define MAXKEEP 16
 #define HOST_UID_BASE 2147352576U	/* 0x7ffe0000: root callers' jails */
 
-static volatile pid_t child;
 
 static void
 usage(FILE *f)
@@ -45,13 +40,6 @@ usage(FILE *f)
 	    "       gl-jail [-p profile] --print-profile\n");
 }
 
-static void
-forward(int sig)
-{
-	if (child > 0)
-		kill(child, sig);
-}
-
 static int
 fdarg(const char *s)
 {
@@ -61,70 +49,6 @@ fdarg(const char *s)
 	if (*end != '\0' || n < 3 || n > INT_MAX || fcntl((int)n, F_GETFD) < 0)
 		errx(GL_EX_SETUP, "%s: not an open file descriptor above 2", s);
 	return (int)n;
-}
-
-/* The profile: name, digest of the resolved profile, each file's digest. */
-static jv
-profile_json(const struct gl_profile *pr)
-{
-	char digest[GL_SHA256_HEX];
-	jv a = jv_array(), prof;
-	size_t i;
-
-	for (i = 0; i < pr->nfiles; i++) {
-		jv f = jv_object_set(jv_object(), jv_string("path"), jv_string(pr->files[i]));
-		a = jv_array_append(a, jv_object_set(f, jv_string("digest"), jv_object_set(
-		    jv_object(), jv_string("sha256"), jv_string(pr->file_sha256[i]))));
-	}
-	gl_profile_digest(pr, digest);
-	prof = jv_object_set(jv_object(), jv_string("name"), jv_string(pr->name));
-	prof = jv_object_set(prof, jv_string("digest"), jv_object_set(jv_object(),
-	    jv_string("sha256"), jv_string(digest)));
-	prof = jv_object_set(prof, jv_string("files"), a);
-	return jv_object_set(prof, jv_string("resolved"), gl_profile_json(pr));
-}
-
-/* The report: the profile, what bubblewrap set up, and what we measured. */
-static jv
-report(const struct gl_profile *pr, struct gl_jail *j, char **cmd, jv measured, int code)
-{
-	jv o = jv_object(), a;
-	size_t i;
-
-	o = jv_object_set(o, jv_string("tool"), jv_string("gl-jail"));
-	o = jv_object_set(o, jv_string("version"), jv_string(GL_VERSION));
-	o = jv_object_set(o, jv_string("profile"), profile_json(pr));
-	a = jv_array();
-	for (i = 0; cmd[i] != NULL; i++)
-		a = jv_array_append(a, jv_string(cmd[i]));
-	o = jv_object_set(o, jv_string("command"), a);
-	o = jv_object_set(o, jv_string("project"), jv_string(j->project));
-	o = jv_object_set(o, jv_string("measured"), measured);
-	o = jv_object_set(o, jv_string("filesystem"), jv_copy(j->fs));
-	o = jv_object_set(o, jv_string("environment"), jv_copy(j->env));
-	o = jv_object_set(o, jv_string("landlock"), jv_object_set(jv_object(),
-	    jv_string("requested"), jv_bool(j->landlock != NULL)));
-	o = jv_object_set(o, jv_string("seccomp"), jv_object_set(jv_object_set(jv_object(),
-	    jv_string("enforced"), jv_false()), jv_string("reason"),
-	    jv_string("not implemented in this version")));
-	o = jv_object_set(o, jv_string("cgroup"), jv_object_set(jv_object_set(jv_object(),
-	    jv_string("enforced"), jv_false()), jv_string("reason"),
-	    jv_string("not implemented in this version")));
-	o = jv_object_set(o, jv_string("rlimits"), jv_object_set(jv_object_set(jv_object(),
-	    jv_string("enforced"), jv_false()), jv_string("reason"),
-	    jv_string("not implemented in this version")));
-	o = jv_object_set(o, jv_string("network"), jv_object_set(jv_object_set(jv_object(),
-	    jv_string("mode"), jv_string("loopback-only")), jv_string("egress"),
-	    jv_string("none: the domain allowlist is not implemented yet, so nothing leaves")));
-	if (code < 0)
-		o = jv_object_set(o, jv_string("exit"), jv_null());
-	else if (code > GL_EX_SIGNAL && code < GL_EX_SIGNAL + 65)
-		o = jv_object_set(o, jv_string("exit"), jv_object_set(jv_object(),
-		    jv_string("signal"), jv_number(code - GL_EX_SIGNAL)));
-	else
-		o = jv_object_set(o, jv_string("exit"), jv_object_set(jv_object(),
-		    jv_string("code"), jv_number(code)));
-	return o;
 }
 
 /* --print-profile: the resolved profile and its digests, for gleisner(1) */
@@ -141,7 +65,7 @@ print_profile(const char *name)
 		home = pw != NULL ? pw->pw_dir : "/";
 	if (gl_profile_load(&prof, name, home, errbuf, sizeof errbuf) < 0)
 		errx(GL_EX_SETUP, "%s", errbuf);
-	if (gl_json_write_line(stdout, profile_json(&prof)) < 0 || fclose(stdout) == EOF) {
+	if (gl_json_write_line(stdout, gl_jail_profile_json(&prof)) < 0 || fclose(stdout) == EOF) {
 		warn("stdout");
 		rc = GL_EX_SETUP;
 	}
@@ -180,15 +104,15 @@ main(int argc, char *argv[])
 	} o = { .profile = "konishi", .project = ".", .llfd = -1, .host_uid = -1 };
 	struct gl_profile prof;
 	struct gl_jail j;
+	struct gl_bwrap bw;
 	struct passwd *pw;
 	struct sigaction sa;
 	char errbuf[512], stage[] = "/tmp/.gl-jail.XXXXXX", *project, *dir, llpath[PATH_MAX];
-	char cfg[PATH_MAX], fdstr[2][16], line[512], *s;
+	char cfg[PATH_MAX], line[512], *s;
 	const char *home;
-	jv measured = jv_null(), rep;
-	int ch, argsfd, sp[2], code = -1, wst;
+	jv measured, rep;
+	int ch, code;
 	size_t i, n;
-	FILE *sf;
 
 	while ((ch = getopt_long(argc, argv, "+p:d:h", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -291,103 +215,33 @@ main(int argc, char *argv[])
 		errx(GL_EX_SETUP, "%s", errbuf);
 	}
 
-	/* bubblewrap's options through a memfd (--args), never a shell string */
-	if ((argsfd = memfd_create("gl-jail-args", 0)) < 0)
-		err(GL_EX_SETUP, "memfd_create");
-	for (i = 0; i < j.bw.n; i++)
-		if (gl_io_write_all(argsfd, j.bw.v[i], strlen(j.bw.v[i]) + 1) < 0)
-			err(GL_EX_SETUP, "memfd");
-	if (lseek(argsfd, 0, SEEK_SET) < 0 || pipe2(sp, O_CLOEXEC) < 0)
-		err(GL_EX_SETUP, "pipe");
-	if (fcntl(sp[1], F_SETFD, 0) < 0)
-		err(GL_EX_SETUP, "fcntl");
-
 	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = forward;
+	sa.sa_handler = gl_bwrap_forward;
 	sa.sa_flags = SA_RESTART;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGQUIT, &sa, NULL);
 
-	pid_t parent = getpid();
-	if ((child = fork()) < 0)
-		err(GL_EX_SETUP, "fork");
-	if (child == 0) {
-		int keep[MAXKEEP + GL_JAIL_MAXFDS + 2];
-		size_t nk = 0;
-		char **av;
-
-		if (j.idmap && (setgroups(0, NULL) < 0 || setresgid(j.gid, j.gid, j.gid) < 0 ||
-		    setresuid(j.uid, j.uid, j.uid) < 0 || getuid() != j.uid))
-			err(GL_EX_SETUP, "dropping to uid %u", (unsigned)j.uid);
-		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
-			_exit(GL_EX_SETUP);
-		keep[nk++] = argsfd;
-		keep[nk++] = sp[1];
-		for (i = 0; i < o.nkeep; i++)
-			keep[nk++] = o.keep[i];
-		for (i = 0; i < j.ndatafds; i++)
-			keep[nk++] = j.datafds[i];
-		gl_io_close_from(3, keep, nk);
-		snprintf(fdstr[0], sizeof fdstr[0], "%d", argsfd);
-		snprintf(fdstr[1], sizeof fdstr[1], "%d", sp[1]);
-		n = 0;
-		if ((av = calloc(6 + j.ll.n + (size_t)argc + 1, sizeof *av)) == NULL)
-			_exit(GL_EX_SETUP);
-		av[n++] = "bwrap";
-		av[n++] = "--args";
-		av[n++] = fdstr[0];
-		av[n++] = "--json-status-fd";
-		av[n++] = fdstr[1];
-		av[n++] = "--";
-		for (i = 0; i < j.ll.n; i++)
-			av[n++] = j.ll.v[i];
-		for (i = 0; i < (size_t)argc; i++)
-			av[n++] = argv[i];
-		execvp("bwrap", av);
-		warn("bwrap");
-		fprintf(stderr, "gl-jail: hint: install bubblewrap (apt-get install bubblewrap)\n");
-		_exit(GL_EX_SETUP);
-	}
-	close(sp[1]);
-	close(argsfd);
+	memset(&bw, 0, sizeof bw);
+	bw.opts = &j.bw;
+	bw.prefix = &j.ll;
+	bw.cmd = argv;
+	bw.uid = j.uid;
+	bw.gid = j.gid;
+	bw.drop = j.idmap;
+	for (i = 0; i < o.nkeep; i++)
+		bw.keep[bw.nkeep++] = o.keep[i];
 	for (i = 0; i < j.ndatafds; i++)
-		close(j.datafds[i]);
-	j.ndatafds = 0;
-
-	/* bubblewrap's status lines: the jail's pid, later the exit code */
-	if ((sf = fdopen(sp[0], "r")) == NULL)
-		err(GL_EX_SETUP, "fdopen");
-	while (fgets(line, sizeof line, sf) != NULL) {
-		jv v = jv_parse(line);
-		jv pid = gl_json_get(v, "child-pid"), ec = gl_json_get(v, "exit-code");
-		if (jv_get_kind(pid) == JV_KIND_NUMBER) {
-			pid_t jp = (pid_t)jv_number_value(pid);
-			jv_free(measured);
-			measured = jv_object_set(gl_ns_identity(jp), jv_string("namespaces"),
-			    gl_ns_measure(jp));
-		}
-		if (jv_get_kind(ec) == JV_KIND_NUMBER)
-			code = (int)jv_number_value(ec);
-		jv_free(pid);
-		jv_free(ec);
-		jv_free(v);
-	}
-	fclose(sf);
-	while (waitpid(child, &wst, 0) < 0 && errno == EINTR)
-		;
+		bw.keep[bw.nkeep++] = j.datafds[i];
+	code = gl_bwrap_run(&bw, errbuf, sizeof errbuf);
 	if (code < 0)
-		warnx("the jail could not be set up (bubblewrap status %d)", gl_exec_status(wst));
-	if (jv_get_kind(measured) != JV_KIND_OBJECT) {
-		jv_free(measured);
-		measured = jv_object();
-	}
-	measured = jv_object_set(measured, jv_string("idmapped"), jv_bool(j.idmap));
+		warnx("%s", errbuf);
+	measured = jv_object_set(bw.measured, jv_string("idmapped"), jv_bool(j.idmap));
 	gl_jail_unstage(&j);
 
 	if (o.report != NULL) {
-		rep = report(&prof, &j, argv, measured, code);
+		rep = gl_jail_report(&prof, &j, argv, measured, code);
 		if ((s = gl_json_dump(rep, &n)) == NULL)
 			errx(GL_EX_SETUP, "out of memory");
 		s[n++] = '\n';

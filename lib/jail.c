@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gl.h"
 #include "ns.h"
 
 #define JAIL_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -458,4 +459,68 @@ gl_jail_free(struct gl_jail *j)
 	jv_free(j->env);
 	j->fs = jv_null();
 	j->env = jv_null();
+}
+
+/* The profile: name, digest of the resolved profile, each file's digest. */
+jv
+gl_jail_profile_json(const struct gl_profile *pr)
+{
+	char digest[GL_SHA256_HEX];
+	jv a = jv_array(), prof;
+	size_t i;
+
+	for (i = 0; i < pr->nfiles; i++) {
+		jv f = jv_object_set(jv_object(), jv_string("path"), jv_string(pr->files[i]));
+		a = jv_array_append(a, jv_object_set(f, jv_string("digest"), jv_object_set(
+		    jv_object(), jv_string("sha256"), jv_string(pr->file_sha256[i]))));
+	}
+	gl_profile_digest(pr, digest);
+	prof = jv_object_set(jv_object(), jv_string("name"), jv_string(pr->name));
+	prof = jv_object_set(prof, jv_string("digest"), jv_object_set(jv_object(),
+	    jv_string("sha256"), jv_string(digest)));
+	prof = jv_object_set(prof, jv_string("files"), a);
+	return jv_object_set(prof, jv_string("resolved"), gl_profile_json(pr));
+}
+
+/* The report: the profile, what bubblewrap set up, and what we measured. */
+jv
+gl_jail_report(const struct gl_profile *pr, const struct gl_jail *j, char **cmd, jv measured, int code)
+{
+	jv o = jv_object(), a;
+	size_t i;
+
+	o = jv_object_set(o, jv_string("tool"), jv_string("gl-jail"));
+	o = jv_object_set(o, jv_string("version"), jv_string(GL_VERSION));
+	o = jv_object_set(o, jv_string("profile"), gl_jail_profile_json(pr));
+	a = jv_array();
+	for (i = 0; cmd[i] != NULL; i++)
+		a = jv_array_append(a, jv_string(cmd[i]));
+	o = jv_object_set(o, jv_string("command"), a);
+	o = jv_object_set(o, jv_string("project"), jv_string(j->project));
+	o = jv_object_set(o, jv_string("measured"), measured);
+	o = jv_object_set(o, jv_string("filesystem"), jv_copy(j->fs));
+	o = jv_object_set(o, jv_string("environment"), jv_copy(j->env));
+	o = jv_object_set(o, jv_string("landlock"), jv_object_set(jv_object(),
+	    jv_string("requested"), jv_bool(j->landlock != NULL)));
+	o = jv_object_set(o, jv_string("seccomp"), jv_object_set(jv_object_set(jv_object(),
+	    jv_string("enforced"), jv_false()), jv_string("reason"),
+	    jv_string("not implemented in this version")));
+	o = jv_object_set(o, jv_string("cgroup"), jv_object_set(jv_object_set(jv_object(),
+	    jv_string("enforced"), jv_false()), jv_string("reason"),
+	    jv_string("not implemented in this version")));
+	o = jv_object_set(o, jv_string("rlimits"), jv_object_set(jv_object_set(jv_object(),
+	    jv_string("enforced"), jv_false()), jv_string("reason"),
+	    jv_string("not implemented in this version")));
+	o = jv_object_set(o, jv_string("network"), jv_object_set(jv_object_set(jv_object(),
+	    jv_string("mode"), jv_string("loopback-only")), jv_string("egress"),
+	    jv_string("none: the domain allowlist is not implemented yet, so nothing leaves")));
+	if (code < 0)
+		o = jv_object_set(o, jv_string("exit"), jv_null());
+	else if (code > GL_EX_SIGNAL && code < GL_EX_SIGNAL + 65)
+		o = jv_object_set(o, jv_string("exit"), jv_object_set(jv_object(),
+		    jv_string("signal"), jv_number(code - GL_EX_SIGNAL)));
+	else
+		o = jv_object_set(o, jv_string("exit"), jv_object_set(jv_object(),
+		    jv_string("code"), jv_number(code)));
+	return o;
 }

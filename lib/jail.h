@@ -42,5 +42,10 @@ int gl_jail_plan(struct gl_jail *j, char *err, size_t errsz);
 /* Detach and remove what gl_jail_plan attached under j->stage. */
 void gl_jail_unstage(struct gl_jail *j);
 void gl_jail_free(struct gl_jail *j);
+/* The profile as reports show it: name, digest, files, resolved values. */
+jv gl_jail_profile_json(const struct gl_profile *p);
+/* gl-jail's report (measured is consumed; code < 0: the jail never ran). */
+jv gl_jail_report(const struct gl_profile *p, const struct gl_jail *j, char **cmd,
+    jv measured, int code);
 
 #endif
