@@ -124,30 +124,55 @@ fail:
 	return -1;
 }
 
-void
-gl_io_close_from(int lowfd, const int *keep, size_t nkeep)
+static int
+intcmp(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* close [lo, hi]: close_range(2), or one by one on an older kernel */
+static void
+close_span(int lo, int hi)
 {
 	DIR *d;
 	struct dirent *e;
-	int fd, dfd, max = 1024;
-	size_t i;
+	int fd, dfd;
 
-	if ((d = opendir("/proc/self/fd")) != NULL) {
-		dfd = dirfd(d);
-		while ((e = readdir(d)) != NULL) {
-			fd = atoi(e->d_name);
-			if (fd > max && fd != dfd)
-				max = fd;
-		}
-		closedir(d);
+	if (lo > hi)
+		return;
+	if (syscall(SYS_close_range, (unsigned)lo, (unsigned)hi, 0) == 0)
+		return;
+	if ((d = opendir("/proc/self/fd")) == NULL) {
+		for (fd = lo; fd <= hi && fd < 65536; fd++)
+			close(fd);
+		return;
 	}
-	for (fd = lowfd; fd <= max; fd++) {
-		for (i = 0; i < nkeep; i++)
-			if (keep[i] == fd)
-				break;
-		if (i == nkeep)
+	dfd = dirfd(d);
+	while ((e = readdir(d)) != NULL) {
+		fd = atoi(e->d_name);
+		if (fd >= lo && fd <= hi && fd != dfd && e->d_name[0] != '.')
 			close(fd);
 	}
+	closedir(d);
+}
+
+void
+gl_io_close_from(int lowfd, const int *keep, size_t nkeep)
+{
+	int sorted[256], lo = lowfd;
+	size_t i, n = nkeep < 256 ? nkeep : 256;
+
+	memcpy(sorted, keep, n * sizeof *sorted);
+	qsort(sorted, n, sizeof *sorted, intcmp);
+	for (i = 0; i < n; i++) {
+		if (sorted[i] < lo)
+			continue;
+		close_span(lo, sorted[i] - 1);
+		lo = sorted[i] + 1;
+	}
+	close_span(lo, INT_MAX);
 }
 
 int

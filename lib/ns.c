@@ -51,22 +51,24 @@ gl_ns_idmap_userns(uid_t id, gid_t gid)
 		return -1;
 	}
 	if (pid == 0) {
-		close(pfd[1]);
+		/* unshare, say so, then wait to be killed by the parent */
+		close(pfd[0]);
 		if (unshare(CLONE_NEWUSER) < 0)
 			_exit(1);
-		/* wait until the parent has taken the namespace */
-		(void)!read(pfd[0], &c, 1);
-		_exit(0);
+		if (write(pfd[1], "u", 1) != 1)
+			_exit(1);
+		close(pfd[1]);
+		for (;;)
+			pause();
 	}
-	close(pfd[0]);
-	/* the child unshares asynchronously: poll until its userns differs */
-	for (int i = 0; i < 2000; i++) {
-		struct stat a, b;
-		snprintf(path, sizeof path, "/proc/%d/ns/user", (int)pid);
-		if (stat(path, &a) == 0 && stat("/proc/self/ns/user", &b) == 0 &&
-		    a.st_ino != b.st_ino)
-			break;
-		usleep(500);
+	close(pfd[1]);
+	if (read(pfd[0], &c, 1) != 1) {
+		e = EPERM;	/* the child could not unshare */
+		close(pfd[0]);
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		errno = e;
+		return -1;
 	}
 	snprintf(path, sizeof path, "/proc/%d/uid_map", (int)pid);
 	snprintf(map, sizeof map, "0 %u 1\n", (unsigned)id);
@@ -83,7 +85,7 @@ gl_ns_idmap_userns(uid_t id, gid_t gid)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 out:
 	e = errno;
-	close(pfd[1]);
+	close(pfd[0]);
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 	errno = e;
