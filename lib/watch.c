@@ -1,8 +1,19 @@
 #include "watch.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "gl.h"
+#include "io.h"
+#include "json.h"
+#include "utf8.h"
 
 /* Watch descriptors are small integers handed out in increasing order by
  * each inotify instance, so the table is a plain array indexed by them. */
@@ -143,4 +154,348 @@ gl_watch_free(struct gl_watch *w)
 	free(w->d);
 	w->d = NULL;
 	w->cap = w->n = 0;
+}
+
+/* The session: inotify events in, gleisner-events(5) lines out. */
+
+#define MASK (IN_CREATE | IN_CLOSE_WRITE | IN_DELETE | IN_MOVED_FROM | \
+	IN_MOVED_TO | IN_ATTRIB | IN_ONLYDIR | IN_DONT_FOLLOW | IN_EXCL_UNLINK)
+#define PAIR_WAIT_MS 50	/* how long an IN_MOVED_FROM waits for its IN_MOVED_TO */
+
+enum { T_START, T_CREATE, T_WRITE, T_DELETE, T_RENAME, T_ATTRIB, T_OVERFLOW,
+	T_ERROR, T_END, NTYPES };
+_Static_assert(NTYPES == GL_WATCH_NTYPES, "GL_WATCH_NTYPES");
+static const char *types[NTYPES] = { "session.start", "file.create",
+	"file.write", "file.delete", "file.rename", "file.attrib",
+	"watch.overflow", "watch.error", "session.end" };
+
+/* Record why we fail: obj failed with e (obj NULL: out of memory). */
+static int
+fail(struct gl_watch_session *s, const char *obj, int e)
+{
+	free(s->errobj);
+	s->errobj = obj != NULL ? strdup(obj) : NULL;
+	s->errnum = e;
+	return -1;
+}
+
+static int
+emit(struct gl_watch_session *s, int t, jv o)
+{
+	char ts[GL_CLOCK_LEN], *buf;
+	size_t n;
+
+	if (gl_clock_now(ts, sizeof ts, 1) < 0) {
+		jv_free(o);
+		return fail(s, "clock_gettime", errno);
+	}
+	o = jv_object_set(o, jv_string("ts"), jv_string(ts));
+	o = jv_object_set(o, jv_string("seq"), jv_number((double)++s->seq));
+	o = jv_object_set(o, jv_string("src"), jv_string("gl-watch"));
+	o = jv_object_set(o, jv_string("type"), jv_string(types[t]));
+	if ((buf = gl_json_dump(o, &n)) == NULL)
+		return fail(s, NULL, ENOMEM);
+	buf[n] = '\n';	/* gl_json_dump leaves room for the NUL */
+	if (gl_io_write_all(s->out, buf, n + 1) < 0) {
+		free(buf);
+		return fail(s, s->outname, errno);
+	}
+	free(buf);
+	s->count[t]++;
+	return 0;
+}
+
+/* An event about one path, with the flags that are set. */
+static int
+emit_path(struct gl_watch_session *s, int t, const char *path, size_t len,
+    int dir, const char *flag)
+{
+	jv o = gl_utf8_set_name(jv_object(), "path", path, len);
+
+	if (dir)
+		o = jv_object_set(o, jv_string("dir"), jv_true());
+	if (flag != NULL)
+		o = jv_object_set(o, jv_string(flag), jv_true());
+	return emit(s, t, o);
+}
+
+static int
+ignored(const struct gl_watch_session *s, size_t dirlen, const char *name)
+{
+	size_t i;
+
+	if (dirlen == 0 && strcmp(name, ".gleisner") == 0)
+		return 1;
+	for (i = 0; i < s->nignore; i++)
+		if (strcmp(name, s->ignore[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* A watch could not be added: fatal before we are ready, an event after. */
+static int
+watch_failed(struct gl_watch_session *s, const char *abs, const char *rel,
+    size_t len)
+{
+	int e = errno;
+	jv o;
+
+	if (!s->ready) {
+		s->limit = e == ENOSPC;
+		return fail(s, abs, e);
+	}
+	s->complete = 0;
+	o = gl_utf8_set_name(jv_object(), "path", rel, len);
+	o = jv_object_set(o, jv_string("error"), jv_string(e == ENOSPC ?
+	    "inotify watch limit reached (fs.inotify.max_user_watches)" :
+	    strerror(e)));
+	return emit(s, T_ERROR, o);
+}
+
+/* Watch the directory rel and everything below it.  With synth, report what
+ * is already there: it may have been created before the watch existed. */
+static int
+add_tree(struct gl_watch_session *s, const char *rel, size_t len, int synth)
+{
+	char *abs, *child;
+	size_t alen = strlen(s->root), clen;
+	struct dirent *e;
+	struct stat sb;
+	DIR *d;
+	int wd, isdir, rc = 0;
+
+	if ((abs = malloc(alen + len + 2)) == NULL)
+		return fail(s, NULL, ENOMEM);
+	memcpy(abs, s->root, alen);
+	if (len) {
+		abs[alen] = '/';
+		memcpy(abs + alen + 1, rel, len);
+		abs[alen + 1 + len] = '\0';
+	} else
+		abs[alen] = '\0';
+	if ((wd = inotify_add_watch(s->ifd, abs, MASK)) < 0) {
+		/* gone or replaced by a non-directory meanwhile: nothing to see */
+		if (!(s->ready && (errno == ENOENT || errno == ENOTDIR)))
+			rc = watch_failed(s, abs, rel, len);
+		goto out;
+	}
+	if (gl_watch_put(&s->w, wd, rel, len) < 0) {
+		rc = fail(s, NULL, ENOMEM);
+		goto out;
+	}
+	if ((d = opendir(abs)) == NULL) {
+		if (!(s->ready && (errno == ENOENT || errno == ENOTDIR)))
+			rc = watch_failed(s, abs, rel, len);
+		goto out;
+	}
+	while (rc == 0 && (e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
+		    ignored(s, len, e->d_name))
+			continue;
+		child = gl_watch_join(rel, len, e->d_name, strlen(e->d_name), &clen);
+		if (child == NULL) {
+			rc = fail(s, NULL, ENOMEM);
+			break;
+		}
+		isdir = e->d_type == DT_DIR;
+		if (e->d_type == DT_UNKNOWN && fstatat(dirfd(d), e->d_name, &sb,
+		    AT_SYMLINK_NOFOLLOW) == 0)
+			isdir = S_ISDIR(sb.st_mode);
+		if (synth)
+			rc = emit_path(s, T_CREATE, child, clen, isdir, "synthetic");
+		if (rc == 0 && isdir)
+			rc = add_tree(s, child, clen, synth);
+		free(child);
+	}
+	closedir(d);
+out:
+	free(abs);
+	return rc;
+}
+
+/* Forget the watches of a directory that left the tree. */
+static int
+drop_tree(struct gl_watch_session *s, const char *rel, size_t len)
+{
+	int *wds;
+	long i, n;
+
+	if ((n = gl_watch_under(&s->w, rel, len, &wds)) < 0)
+		return fail(s, NULL, ENOMEM);
+	for (i = 0; i < n; i++) {
+		inotify_rm_watch(s->ifd, wds[i]);
+		gl_watch_del(&s->w, wds[i]);
+	}
+	free(wds);
+	return 0;
+}
+
+static void
+clear_pending(struct gl_watch_session *s)
+{
+	free(s->pend.path);
+	s->pend.path = NULL;
+	s->pend.valid = 0;
+}
+
+/* An IN_MOVED_FROM without partner: the name left the tree. */
+int
+gl_watch_flush(struct gl_watch_session *s)
+{
+	int rc;
+
+	if (!s->pend.valid)
+		return 0;
+	rc = emit_path(s, T_DELETE, s->pend.path, s->pend.len, s->pend.dir,
+	    "moved_out");
+	if (rc == 0 && s->pend.dir)
+		rc = drop_tree(s, s->pend.path, s->pend.len);
+	clear_pending(s);
+	return rc;
+}
+
+static int
+renamed(struct gl_watch_session *s, const char *to, size_t tlen)
+{
+	jv o = jv_object();
+	int rc;
+
+	o = gl_utf8_set_name(o, "from", s->pend.path, s->pend.len);
+	o = gl_utf8_set_name(o, "to", to, tlen);
+	o = jv_object_set(o, jv_string("cookie"), jv_number(s->pend.cookie));
+	if (s->pend.dir)
+		o = jv_object_set(o, jv_string("dir"), jv_true());
+	rc = emit(s, T_RENAME, o);
+	if (rc == 0 && s->pend.dir && gl_watch_rename(&s->w, s->pend.path,
+	    s->pend.len, to, tlen) < 0)
+		rc = fail(s, NULL, ENOMEM);
+	clear_pending(s);
+	return rc;
+}
+
+static int
+handle(struct gl_watch_session *s, const struct inotify_event *ev)
+{
+	const struct gl_watch_dir *d;
+	int dir = (ev->mask & IN_ISDIR) != 0, match, rc = 0;
+	char *path;
+	size_t len;
+
+	match = s->pend.valid && (ev->mask & IN_MOVED_TO) &&
+	    ev->cookie == s->pend.cookie;
+	if (!match && gl_watch_flush(s) < 0)
+		return -1;
+	if (ev->mask & IN_Q_OVERFLOW) {
+		s->overflows++;
+		s->complete = 0;
+		return emit(s, T_OVERFLOW, jv_object_set(jv_object(),
+		    jv_string("backend"), jv_string("inotify")));
+	}
+	if (ev->mask & IN_IGNORED) {
+		gl_watch_del(&s->w, ev->wd);
+		return 0;
+	}
+	if ((d = gl_watch_get(&s->w, ev->wd)) == NULL || ev->len == 0)
+		return 0;
+	if (ignored(s, d->len, ev->name))	/* renamed into an ignored name: */
+		return match ? gl_watch_flush(s) : 0;	/* gone for us */
+	if ((path = gl_watch_join(d->rel, d->len, ev->name, strlen(ev->name),
+	    &len)) == NULL)
+		return fail(s, NULL, ENOMEM);
+	if (match)
+		rc = renamed(s, path, len);
+	else if (ev->mask & IN_MOVED_FROM) {
+		s->pend.valid = 1;
+		s->pend.dir = dir;
+		s->pend.cookie = ev->cookie;
+		s->pend.path = path;
+		s->pend.len = len;
+		return 0;
+	} else if (ev->mask & (IN_CREATE | IN_MOVED_TO)) {
+		rc = emit_path(s, T_CREATE, path, len, dir,
+		    (ev->mask & IN_MOVED_TO) ? "moved_in" : NULL);
+		if (rc == 0 && dir)
+			rc = add_tree(s, path, len, 1);
+	} else if (ev->mask & IN_CLOSE_WRITE)
+		rc = emit_path(s, T_WRITE, path, len, 0, NULL);
+	else if (ev->mask & IN_DELETE)
+		rc = emit_path(s, T_DELETE, path, len, dir, NULL);
+	else if (ev->mask & IN_ATTRIB)
+		rc = emit_path(s, T_ATTRIB, path, len, dir, NULL);
+	free(path);
+	return rc;
+}
+
+int
+gl_watch_drain(struct gl_watch_session *s)
+{
+	char buf[65536] __attribute__((aligned(__alignof__(struct inotify_event))));
+	const struct inotify_event *ev;
+	ssize_t n;
+	char *p;
+
+	for (;;) {
+		if ((n = read(s->ifd, buf, sizeof buf)) < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN)
+				return 0;
+			return fail(s, "inotify read", errno);
+		}
+		for (p = buf; p < buf + n; p += sizeof *ev + ev->len) {
+			ev = (const struct inotify_event *)(void *)p;
+			if (handle(s, ev) < 0)
+				return -1;
+		}
+	}
+}
+
+int
+gl_watch_start(struct gl_watch_session *s)
+{
+	jv o;
+
+	if (add_tree(s, "", 0, 0) < 0)
+		return -1;
+	o = gl_utf8_set_name(jv_object(), "root", s->root, strlen(s->root));
+	o = jv_object_set(o, jv_string("pid"), jv_number(getpid()));
+	o = jv_object_set(o, jv_string("watches"), jv_number((double)s->w.n));
+	o = jv_object_set(o, jv_string("backend"), jv_string("inotify"));
+	o = jv_object_set(o, jv_string("version"), jv_string(GL_VERSION));
+	if (emit(s, T_START, o) < 0)
+		return -1;
+	s->ready = 1;
+	return 0;
+}
+
+int
+gl_watch_timeout(const struct gl_watch_session *s)
+{
+	return s->pend.valid ? PAIR_WAIT_MS : -1;
+}
+
+int
+gl_watch_end(struct gl_watch_session *s)
+{
+	jv counts = jv_object(), o = jv_object();
+	int t;
+
+	for (t = 0; t < NTYPES; t++)
+		if (s->count[t])
+			counts = jv_object_set(counts, jv_string(types[t]),
+			    jv_number((double)s->count[t]));
+	o = jv_object_set(o, jv_string("counts"), counts);
+	o = jv_object_set(o, jv_string("complete"), jv_bool(s->complete));
+	o = jv_object_set(o, jv_string("overflows"), jv_number((double)s->overflows));
+	o = jv_object_set(o, jv_string("watches"), jv_number((double)s->w.n));
+	return emit(s, T_END, o);
+}
+
+void
+gl_watch_session_free(struct gl_watch_session *s)
+{
+	clear_pending(s);
+	gl_watch_free(&s->w);
+	free(s->errobj);
+	s->errobj = NULL;
 }

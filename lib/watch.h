@@ -1,9 +1,11 @@
-/* watch: the table behind a recursive inotify watch: watch descriptor ->
- * directory path relative to the root ("" is the root), and the path helpers
- * gl-watch needs to follow renames of whole subtrees. */
+/* watch: a recursive inotify watch of a project tree.  The table maps watch
+ * descriptor -> directory path relative to the root ("" is the root), with
+ * the path helpers needed to follow renames of whole subtrees; the session
+ * turns inotify events into gleisner-events(5) lines, pairing renames. */
 #ifndef GL_WATCH_H
 #define GL_WATCH_H
 #include <stddef.h>
+#include <stdint.h>
 
 struct gl_watch_dir {
 	char *rel;		/* NULL when the slot is free */
@@ -33,5 +35,45 @@ long gl_watch_under(const struct gl_watch *w, const char *p, size_t plen, int **
 char *gl_watch_join(const char *rel, size_t len, const char *name, size_t nlen,
     size_t *outlen);
 void gl_watch_free(struct gl_watch *w);
+
+#define GL_WATCH_NTYPES 9	/* event types, session.start .. session.end */
+
+struct gl_watch_session {
+	int ifd;		/* the inotify instance, IN_NONBLOCK */
+	int out;		/* where event lines go */
+	const char *outname;	/* for messages */
+	const char *root;	/* absolute path of the watched directory */
+	char *const *ignore;	/* names never watched nor reported */
+	size_t nignore;
+	struct gl_watch w;	/* wd -> directory relative to root */
+	int ready;		/* session.start written: failures become events */
+	int complete;		/* no event was lost */
+	unsigned long long seq, overflows, count[GL_WATCH_NTYPES];
+	struct {		/* an IN_MOVED_FROM waiting for its partner */
+		int valid, dir;
+		uint32_t cookie;
+		char *path;
+		size_t len;
+	} pend;
+	/* Why the last call returned -1: errobj is the path or call that
+	 * failed with errnum (NULL: out of memory); limit is set when that
+	 * was the inotify watch limit (ENOSPC) before the session was ready. */
+	char *errobj;
+	int errnum, limit;
+};
+
+/* The caller fills ifd, out, outname, root, ignore, nignore and sets
+ * complete = 1.  Watch the whole tree, then write session.start. */
+int gl_watch_start(struct gl_watch_session *s);
+/* Read and handle every event queued now. */
+int gl_watch_drain(struct gl_watch_session *s);
+/* poll(2) timeout: how long a pending IN_MOVED_FROM waits for its partner. */
+int gl_watch_timeout(const struct gl_watch_session *s);
+/* Report a pending IN_MOVED_FROM that got no partner as a delete. */
+int gl_watch_flush(struct gl_watch_session *s);
+/* Write session.end with the counts. */
+int gl_watch_end(struct gl_watch_session *s);
+/* Free what the session allocated (not ifd, out or root). */
+void gl_watch_session_free(struct gl_watch_session *s);
 
 #endif

@@ -1,8 +1,116 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "watch.h"
 #include "t.h"
+
+/* What the session wrote to fd since offset *off, NUL-terminated. */
+static char *
+written(int fd, off_t *off)
+{
+	struct stat sb;
+	char *s;
+
+	if (fstat(fd, &sb) < 0 || (s = calloc(1, (size_t)(sb.st_size - *off) + 1)) == NULL)
+		return NULL;
+	if (pread(fd, s, (size_t)(sb.st_size - *off), *off) < 0) {
+		free(s);
+		return NULL;
+	}
+	*off = sb.st_size;
+	return s;
+}
+
+static void
+session(void)
+{
+	char dir[] = "/tmp/watch_test.XXXXXX", path[128], out[96], *ign[] = { "skip" };
+	struct gl_watch_session s = { .outname = "out", .complete = 1 };
+	off_t off = 0;
+	char *got;
+	int fd;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof path, "%s/sub", dir);
+	CHECK(mkdir(path, 0700) == 0);
+	snprintf(out, sizeof out, "%s.out", dir);
+	CHECK((s.out = open(out, O_RDWR | O_CREAT | O_TRUNC, 0600)) >= 0);
+	CHECK((s.ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) >= 0);
+	s.root = dir;
+	s.ignore = ign;
+	s.nignore = 1;
+
+	CHECK(gl_watch_start(&s) == 0 && s.ready && s.w.n == 2);
+	got = written(s.out, &off);
+	CHECK(got != NULL && strstr(got, "\"type\":\"session.start\"") != NULL &&
+	    strstr(got, "\"watches\":2") != NULL && strstr(got, "\"seq\":1,") != NULL);
+	free(got);
+
+	/* a write, a paired rename, and an ignored name */
+	snprintf(path, sizeof path, "%s/sub/f", dir);
+	fd = open(path, O_WRONLY | O_CREAT, 0600);
+	CHECK(fd >= 0 && write(fd, "x", 1) == 1 && close(fd) == 0);
+	snprintf(out, sizeof out, "%s/sub/g", dir);
+	CHECK(rename(path, out) == 0);
+	snprintf(path, sizeof path, "%s/sub/skip", dir);
+	CHECK(mkdir(path, 0700) == 0);
+	CHECK(gl_watch_drain(&s) == 0 && gl_watch_timeout(&s) == -1);
+	got = written(s.out, &off);
+	CHECK(got != NULL && strstr(got, "\"path\":\"sub/f\",\"seq\":2,") != NULL);
+	CHECK(got != NULL && strstr(got, "\"type\":\"file.write\"") != NULL);
+	CHECK(got != NULL && strstr(got, "\"from\":\"sub/f\"") != NULL &&
+	    strstr(got, "\"to\":\"sub/g\"") != NULL);
+	CHECK(got != NULL && strstr(got, "skip") == NULL);
+	free(got);
+
+	/* a move out of the tree waits for its partner, then is a delete */
+	snprintf(out, sizeof out, "%s.moved", dir);
+	CHECK(rename(path, out) == 0 && rmdir(out) == 0);
+	snprintf(path, sizeof path, "%s/sub", dir);
+	CHECK(rename(path, out) == 0);
+	CHECK(gl_watch_drain(&s) == 0 && gl_watch_timeout(&s) > 0);
+	CHECK(gl_watch_flush(&s) == 0 && gl_watch_timeout(&s) == -1);
+	CHECK(s.w.n == 1);	/* sub's watch is gone with it */
+	got = written(s.out, &off);
+	CHECK(got != NULL && strstr(got, "\"moved_out\":true,\"path\":\"sub\"") != NULL);
+	free(got);
+
+	CHECK(gl_watch_end(&s) == 0);
+	got = written(s.out, &off);
+	CHECK(got != NULL && strstr(got, "\"complete\":true") != NULL &&
+	    strstr(got, "\"file.rename\":1") != NULL);
+	free(got);
+	gl_watch_session_free(&s);
+	close(s.ifd);
+
+	/* a failure before session.start names what failed */
+	snprintf(path, sizeof path, "%s/g", out);
+	CHECK(unlink(path) == 0 && rmdir(out) == 0);
+	s = (struct gl_watch_session){ .out = s.out, .outname = "out", .root = out };
+	CHECK((s.ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) >= 0);
+	CHECK(gl_watch_start(&s) < 0 && s.errnum == ENOENT && !s.limit);
+	CHECK(s.errobj != NULL && strcmp(s.errobj, out) == 0);
+	gl_watch_session_free(&s);
+	close(s.ifd);
+
+	/* and a write error names the output */
+	s = (struct gl_watch_session){ .out = -1, .outname = "out", .root = dir };
+	CHECK((s.ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) >= 0);
+	CHECK(gl_watch_start(&s) < 0 && s.errnum == EBADF);
+	CHECK(s.errobj != NULL && strcmp(s.errobj, "out") == 0);
+	gl_watch_session_free(&s);
+	close(s.ifd);
+
+	snprintf(out, sizeof out, "%s.out", dir);
+	unlink(out);
+	rmdir(dir);
+}
 
 int
 main(void)
@@ -55,5 +163,6 @@ main(void)
 	free(s);
 	gl_watch_free(&w);
 	CHECK(w.n == 0 && gl_watch_get(&w, 1) == NULL);
+	session();
 	return t_done();
 }
