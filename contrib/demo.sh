@@ -22,7 +22,7 @@ git -C "$demo" init -q && git -C "$demo" add -A &&
 echo "demo: project copied to $demo" >&2
 
 echo "demo: gleisner record -- make -j2 (inside the jail)" >&2
-"$bin/gleisner" record -d "$demo" -- make -j2 BUILD=build
+"$bin/gleisner" record -d "$demo" -- make -j2
 for f in "$demo"/.gleisner/attestation-*.json; do att=$f; done
 for f in "$demo"/.gleisner/audit-*.jsonl; do log=$f; done
 

@@ -1,6 +1,7 @@
 #include "exec.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -10,11 +11,37 @@
 
 #include "gl.h"
 
+/* Is there a file called name in some directory of $PATH? */
+static int
+on_path(const char *name)
+{
+	const char *path = getenv("PATH"), *p, *e;
+	char buf[PATH_MAX];
+
+	if (path == NULL)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (p = path; *p != '\0'; p = *e ? e + 1 : e) {
+		e = strchrnul(p, ':');
+		if ((size_t)snprintf(buf, sizeof buf, "%.*s/%s", (int)(e - p),
+		    e == p ? "." : p, name) < sizeof buf && access(buf, F_OK) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 int
 gl_exec(char *const argv[])
 {
+	int e;
+
 	execvp(argv[0], argv);
-	return errno == ENOENT ? GL_EX_NOTFOUND : GL_EX_NOEXEC;
+	e = errno;
+	/* execvp says EACCES when a PATH directory cannot be searched, even if
+	 * the program is nowhere: that is "not found", as a shell would say */
+	if (e == EACCES && strchr(argv[0], '/') == NULL && !on_path(argv[0]))
+		e = ENOENT;
+	errno = e;
+	return e == ENOENT || e == ENOTDIR ? GL_EX_NOTFOUND : GL_EX_NOEXEC;
 }
 
 int

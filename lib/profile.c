@@ -407,11 +407,16 @@ gl_profile_find(const char *arg)
 		return r;
 	if ((r = find_in(GL_DATADIR "/profiles", arg)) != NULL)
 		return r;
-	/* an installed tree moved elsewhere: BINDIR/../share/gleisner/profiles */
+	/* an installed tree moved elsewhere (BINDIR/../share/gleisner/profiles),
+	 * or a build tree (build/../profiles) */
 	if ((list = gl_exec_selfdir()) != NULL) {
 		snprintf(buf, sizeof buf, "%s/../share/gleisner/profiles", list);
+		if ((r = find_in(buf, arg)) == NULL) {
+			snprintf(buf, sizeof buf, "%s/../profiles", list);
+			r = find_in(buf, arg);
+		}
 		free(list);
-		if ((r = find_in(buf, arg)) != NULL)
+		if (r != NULL)
 			return r;
 	}
 	errno = ENOENT;
@@ -432,7 +437,7 @@ load(struct gl_profile *p, const char *arg, const char *home, int depth,
 		snprintf(err, errsz, "%s: profile not found%s", arg,
 		    errno == ENOENT ? " (searched $GLEISNER_PROFILE_PATH, "
 		    "~/.config/gleisner/profiles, " GL_DATADIR "/profiles, "
-		    "BINDIR/../share/gleisner/profiles)" : "");
+		    "and ../share/gleisner/profiles and ../profiles beside the tool)" : "");
 		return -1;
 	}
 	for (i = 0; i < p->nfiles; i++)

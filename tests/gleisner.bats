@@ -48,7 +48,7 @@ payload() {
 @test "gleisner record: the attestation says what was enforced, and what was not" {
 	run -0 --separate-stderr record -- true
 	payload "$(att)" | jq -e '.predicate.buildDefinition.internalParameters.sandbox as $s |
-		$s.jail.seccomp.enforced == false and $s.jail.cgroup.enforced == false and
+		($s.jail.seccomp.enforced | type) == "boolean" and ($s.jail.cgroup.enforced | type) == "boolean" and
 		$s.jail.measured.namespaces.user == true and $s.jail.measured.host_uid != 0'
 	if [ "$("$GL_BIN/gl-landlock" --probe | jq .abi)" -ge 1 ]; then
 		payload "$(att)" | jq -e '.predicate.buildDefinition.internalParameters.sandbox.landlock.enforced == true'
@@ -150,14 +150,16 @@ payload() {
 	run -0 --separate-stderr gleisner inspect "$(att)"
 	[[ "$output" == *"Signature:       verified with a trusted key"* ]]
 	[[ "$output" == *"  out.txt  sha256:"* ]]
+	[[ "$output" == *"Exit:            0"* ]]
 	run -0 --separate-stderr gleisner inspect --json "$(att)"
 	echo "$output" | jq -e '.verified == true and .statement.subject[0].name == "out.txt"'
 	rm "$HOME"/.config/gleisner/trusted/*
-	run -0 --separate-stderr gleisner inspect "$(att)"
+	run -1 --separate-stderr gleisner inspect "$(att)"
 	[[ "$output" == *"NOT VERIFIED"* ]]
 	[[ "$stderr" == *UNVERIFIED* ]]
 	echo '{"payload":' > "$T/trunc.json"
 	run -3 --separate-stderr gleisner inspect "$T/trunc.json"
+	run -4 --separate-stderr gleisner inspect "$T/missing.json"
 }
 
 @test "gleisner wrap: runs the command in the jail with its exit status" {
@@ -267,4 +269,37 @@ payload() {
 	echo "$output" | jq -e --arg f "$d/share/gleisner/profiles/ashton-laval.ini" '.files[0].path == $f'
 	run -0 make -s -C "$REPO" uninstall BUILD="$b" $san DESTDIR="$T/dest" PREFIX=/opt/gl
 	[ ! -e "$d/bin/gleisner" ] && [ ! -e "$d/share/gleisner" ] && [ ! -e "$d/share/man/man1/gl-jail.1" ]
+}
+
+@test "gleisner(1) EXAMPLES: the pipeline stage by stage verifies" {
+	cd "$P"
+	w=$(mktemp -d "$T/w.XXXXXX")
+	gl-sign keygen --private "$w/key.pem" --public "$w/key.pub.pem"
+	gl-snapshot . > "$w/pre.json"
+	gl-jail --report "$w/jail.json" --landlock-report-fd 3 \
+	    -- sh -c 'cat in.txt > made.txt' 3> "$w/landlock.json"
+	gl-snapshot . > "$w/post.json"
+	gl-snapshot diff "$w/pre.json" "$w/post.json" > "$w/diff.json"
+	gl-statement --diff "$w/diff.json" --jail-report "$w/jail.json" \
+	    --landlock-report "$w/landlock.json" \
+	    --invocation-id "$(cat /proc/sys/kernel/random/uuid)" \
+	    --started 2026-12-03T10:00:00Z --finished 2026-12-03T10:01:00Z \
+	    -- make > "$w/statement.json"
+	gl-sign -k "$w/key.pem" < "$w/statement.json" > "$w/attestation.json"
+	run -0 --separate-stderr gl-verify -k "$w/key.pub.pem" --check-files . "$w/attestation.json"
+}
+
+@test "gleisner(1) EXAMPLES: what did the last session write" {
+	run -0 --separate-stderr record -- sh -c 'echo 1 > first.txt'
+	run -0 --separate-stderr record -- sh -c 'echo 2 > second.txt'
+	cd "$P"
+	last=$(ls .gleisner/attestation-*.json | tail -n 1)
+	run -0 --separate-stderr sh -c "gleisner inspect --json '$last' | jq -r 'select(.verified) | .statement.subject[].name'"
+	[ "$output" = second.txt ]
+}
+
+@test "gleisner record: a jail that never ran its command leaves no attestation and no audit log" {
+	printf 'name = bare\n' > "$T/bare.ini"
+	run -125 --separate-stderr record -p "$T/bare.ini" -- true
+	[ -z "$(ls "$P/.gleisner")" ]
 }
