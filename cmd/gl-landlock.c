@@ -27,7 +27,7 @@ usage(FILE *f)
 	    "usage: gl-landlock [--ro PATH]... [--rw PATH]... [--connect-tcp PORT]...\n"
 	    "                   [--bind-tcp PORT]... [--no-net] [--no-scope] [--audit]\n"
 	    "                   [--require-abi N] [--report FILE | --report-fd FD]\n"
-	    "                   -- command [arg ...]\n"
+	    "                   [--disabled] -- command [arg ...]\n"
 	    "       gl-landlock --probe\n");
 }
 
@@ -59,6 +59,7 @@ main(int argc, char *argv[])
 		{ "report", required_argument, NULL, 'o' },
 		{ "report-fd", required_argument, NULL, 'f' },
 		{ "probe", no_argument, NULL, 'P' },
+		{ "disabled", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -74,6 +75,7 @@ main(int argc, char *argv[])
 		const char *report;	/* --report FILE */
 		int report_fd;		/* --report-fd FD */
 		int probe;		/* --probe */
+		int disabled;		/* --disabled: report, restrict nothing */
 	} o = { .net = 1, .scope = 1, .min_abi = 1, .report_fd = -1 };
 	struct gl_landlock_req req;
 	jv rep;
@@ -121,6 +123,7 @@ main(int argc, char *argv[])
 				errx(GL_EX_SETUP, "--report-fd: %s: not an open descriptor above 2", optarg);
 			break;
 		case 'P': o.probe = 1; break;
+		case 'D': o.disabled = 1; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("gl-landlock %s\n", GL_VERSION); return 0;
 		default: usage(stderr); return GL_EX_SETUP;
@@ -162,7 +165,12 @@ main(int argc, char *argv[])
 	/* opened before the rules apply: they need not grant /proc */
 	if ((statusfd = open("/proc/self/status", O_RDONLY | O_CLOEXEC)) < 0)
 		err(GL_EX_SETUP, "/proc/self/status");
-	rep = gl_landlock_apply(&req);
+	if (o.disabled) {
+		rep = jv_object_set(jv_object(), jv_string("abi"), jv_number(gl_landlock_abi()));
+		rep = jv_object_set(rep, jv_string("enforced"), jv_false());
+		rep = jv_object_set(rep, jv_string("reason"), jv_string("disabled on request (--disabled)"));
+	} else
+		rep = gl_landlock_apply(&req);
 	if (!jv_is_valid(rep)) {
 		warnx("%s", gl_json_errmsg(rep, msg, sizeof msg));
 		fprintf(stderr, "gl-landlock: hint: boot with lsm=...,landlock or lower --require-abi\n");

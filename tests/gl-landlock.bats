@@ -97,3 +97,10 @@ import time; time.sleep(10)' > "$T/port" &
 	[ -e out ]
 	jq -e '.enforced' "$T/ll.json"
 }
+
+@test "gl-landlock: --disabled restricts nothing, says so, and keeps 126/127" {
+	run -0 --separate-stderr "$GL_BIN/gl-landlock" --disabled --report "$T/rep.json" -- cat "$T/ro/file"
+	[ "$output" = ro-data ]
+	jq -e '.enforced == false and (.reason | test("disabled"))' "$T/rep.json"
+	run -127 --separate-stderr "$GL_BIN/gl-landlock" --disabled -- no-such-program
+}
