@@ -93,11 +93,51 @@ gl_io_write_all(int fd, const void *buf, size_t len)
 int
 gl_io_write_atomic(const char *path, const void *buf, size_t len, mode_t mode)
 {
-	char tmp[PATH_MAX];
+	char tmp[PATH_MAX], real[PATH_MAX];
+	struct stat st;
 	int fd, saved;
 
 	if (strcmp(path, "-") == 0)
 		return gl_io_write_all(STDOUT_FILENO, buf, len);
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (S_ISLNK(st.st_mode)) {
+			/* replace the file the link names, not the link */
+			char target[PATH_MAX], *slash;
+			ssize_t n;
+			if (realpath(path, real) != NULL)
+				return gl_io_write_atomic(real, buf, len, mode);
+			if (errno != ENOENT || (n = readlink(path, target, sizeof target - 1)) < 0)
+				return -1;
+			target[n] = '\0';
+			slash = strrchr(path, '/');
+			if (target[0] == '/' || slash == NULL)
+				snprintf(real, sizeof real, "%s", target);
+			else if (snprintf(real, sizeof real, "%.*s/%s", (int)(slash - path),
+			    path, target) >= (int)sizeof real) {
+				errno = ENAMETOOLONG;
+				return -1;
+			}
+			if (lstat(real, &st) == 0) {
+				errno = ELOOP;	/* a chain of dangling links */
+				return -1;
+			}
+			return gl_io_write_atomic(real, buf, len, mode);
+		} else if (S_ISDIR(st.st_mode)) {
+			errno = EISDIR;
+			return -1;
+		} else {
+			/* a device or a FIFO: write through it, never replace it */
+			if ((fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY)) < 0)
+				return -1;
+			if (gl_io_write_all(fd, buf, len) < 0) {
+				saved = errno;
+				close(fd);
+				errno = saved;
+				return -1;
+			}
+			return close(fd);
+		}
+	}
 	if (snprintf(tmp, sizeof tmp, "%s.XXXXXX", path) >= (int)sizeof tmp) {
 		errno = ENAMETOOLONG;
 		return -1;

@@ -12,7 +12,9 @@ int gl_io_read_file(const char *path, size_t cap, char **buf, size_t *len);
 /* Write all len bytes to fd, retrying on EINTR and short writes. */
 int gl_io_write_all(int fd, const void *buf, size_t len);
 /* Write buf to path through a temporary name in the same directory, fsync,
- * rename.  "-" writes to stdout.  Nothing is left behind on failure. */
+ * rename.  "-" writes to stdout.  Nothing is left behind on failure.  A
+ * device or FIFO at path is written through, never replaced; a symbolic
+ * link's target is replaced, not the link. */
 int gl_io_write_atomic(const char *path, const void *buf, size_t len, mode_t mode);
 /* Close every fd above 2 except those listed (keep may be NULL). */
 void gl_io_close_from(int lowfd, const int *keep, size_t nkeep);
