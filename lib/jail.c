@@ -13,6 +13,7 @@
 
 #include "gl.h"
 #include "ns.h"
+#include "seccomp.h"
 
 #define JAIL_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define MAXBINDS 256
@@ -257,6 +258,34 @@ protect(struct plan *p, const char *path, int required)
 	return rc;
 }
 
+/* The seccomp filter, on a memfd that bubblewrap reads (--seccomp FD). */
+static int
+seccomp(struct plan *p)
+{
+	const struct gl_profile *pr = p->j->prof;
+	struct sock_filter *prog;
+	size_t len;
+	char fdstr[16];
+	jv rep;
+	int fd;
+
+	if (gl_seccomp_build(pr->seccomp_preset, pr->seccomp_default_action,
+	    &pr->allow_syscalls, &prog, &len, &rep, p->err, p->errsz) < 0)
+		return -1;
+	jv_free(rep);
+	if (p->j->ndatafds == GL_JAIL_MAXFDS) {
+		free(prog);
+		return perr(p, "too many file descriptors for bubblewrap");
+	}
+	fd = gl_seccomp_fd(prog, len);
+	free(prog);
+	if (fd < 0)
+		return perr(p, "seccomp filter: memfd: %s", strerror(errno));
+	p->j->datafds[p->j->ndatafds++] = fd;
+	snprintf(fdstr, sizeof fdstr, "%d", fd);
+	return bw(p, 2, "--seccomp", fdstr);
+}
+
 static int
 setenv_from(struct plan *p, const char *name, const char *value)
 {
@@ -291,6 +320,9 @@ gl_jail_plan(struct gl_jail *j, char *err, size_t errsz)
 	snprintf(uid, sizeof uid, "%u", (unsigned)j->uid);
 	snprintf(gid, sizeof gid, "%u", (unsigned)j->gid);
 
+	/* first: a bad [process.seccomp] fails before anything is attached */
+	if (seccomp(p) < 0)
+		goto out;
 	if (bw(p, 5, "--unshare-user", "--unshare-ipc", "--unshare-uts", "--unshare-net",
 	    "--unshare-cgroup-try") < 0)
 		goto out;
@@ -482,6 +514,27 @@ gl_jail_profile_json(const struct gl_profile *pr)
 	return jv_object_set(prof, jv_string("resolved"), gl_profile_json(pr));
 }
 
+/* What the filter of gl_jail_plan does (built again: it depends only on
+ * the profile); enforced once bubblewrap ran with it. */
+static jv
+seccomp_report(const struct gl_profile *pr, int code)
+{
+	struct sock_filter *prog;
+	size_t len;
+	char err[256];
+	jv rep;
+
+	if (gl_seccomp_build(pr->seccomp_preset, pr->seccomp_default_action,
+	    &pr->allow_syscalls, &prog, &len, &rep, err, sizeof err) < 0)
+		return jv_object_set(jv_object_set(jv_object(), jv_string("enforced"),
+		    jv_false()), jv_string("reason"), jv_string(err));
+	free(prog);
+	rep = jv_object_set(rep, jv_string("enforced"), jv_bool(code >= 0));
+	if (code < 0)
+		rep = jv_object_set(rep, jv_string("reason"), jv_string("the jail never ran"));
+	return rep;
+}
+
 /* The report: the profile, what bubblewrap set up, and what we measured. */
 jv
 gl_jail_report(const struct gl_profile *pr, const struct gl_jail *j, char **cmd, jv measured, int code)
@@ -502,9 +555,7 @@ gl_jail_report(const struct gl_profile *pr, const struct gl_jail *j, char **cmd,
 	o = jv_object_set(o, jv_string("environment"), jv_copy(j->env));
 	o = jv_object_set(o, jv_string("landlock"), jv_object_set(jv_object(),
 	    jv_string("requested"), jv_bool(j->landlock != NULL)));
-	o = jv_object_set(o, jv_string("seccomp"), jv_object_set(jv_object_set(jv_object(),
-	    jv_string("enforced"), jv_false()), jv_string("reason"),
-	    jv_string("not implemented in this version")));
+	o = jv_object_set(o, jv_string("seccomp"), seccomp_report(pr, code));
 	o = jv_object_set(o, jv_string("cgroup"), jv_object_set(jv_object_set(jv_object(),
 	    jv_string("enforced"), jv_false()), jv_string("reason"),
 	    jv_string("not implemented in this version")));

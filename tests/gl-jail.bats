@@ -141,7 +141,7 @@ check_env() {
 	jq -e '.measured.namespaces | .user and .mnt and .pid and .net and .ipc and .uts' "$T/r.json"
 	jq -e '.measured.host_uid != 0' "$T/r.json"
 	jq -e '.profile.name == "konishi" and (.profile.digest.sha256 | length == 64)' "$T/r.json"
-	jq -e '.seccomp.enforced == false and .cgroup.enforced == false' "$T/r.json"
+	jq -e '.seccomp.enforced == true and .seccomp.preset == "nodejs"' "$T/r.json"
 	jq -e '.exit.code == 0' "$T/r.json"
 }
 

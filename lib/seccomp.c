@@ -1,0 +1,503 @@
+/*
+ * seccomp: the filter gl-jail gives bubblewrap (--seccomp FD), written as
+ * classic BPF by hand.  Order: the architecture (x86-64 only; i386 and x32
+ * entry points kill), the deny list of gl-jail(1) whatever the profile says,
+ * then the preset: an allowlist whose misses get default_action, or (disabled)
+ * everything else allowed.
+ */
+#include "seccomp.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <linux/audit.h>
+#include <linux/seccomp.h>
+
+#include "io.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+#define X32_BIT 0x40000000U
+/* clone's low byte is the exit signal, so CLONE_NEWTIME is unshare's only */
+#define NS_CLONE (CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | \
+	CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET)
+#define NS_UNSHARE (NS_CLONE | CLONE_NEWTIME)
+#define MAXNR 512
+
+#define OFF_NR ((uint32_t)offsetof(struct seccomp_data, nr))
+#define OFF_ARCH ((uint32_t)offsetof(struct seccomp_data, arch))
+/* the low 32 bits of args[i]: the first word on little-endian x86-64 */
+#define OFF_ARG(i) ((uint32_t)(offsetof(struct seccomp_data, args) + 8 * (i)))
+
+#define RET_EPERM (SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA))
+#define RET_ENOSYS (SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA))
+#define RET_KILL SECCOMP_RET_KILL_PROCESS
+
+/* x86-64 system calls: 0..334 and 424..469 (asm/unistd_64.h, kernel 6.18) */
+static const char *const names_lo[] = {
+	"read", "write", "open", "close", "stat", "fstat", "lstat", "poll", "lseek", "mmap",
+	"mprotect", "munmap", "brk", "rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "ioctl",
+	"pread64", "pwrite64", "readv", "writev", "access", "pipe", "select", "sched_yield",
+	"mremap", "msync", "mincore", "madvise", "shmget", "shmat", "shmctl", "dup", "dup2",
+	"pause", "nanosleep", "getitimer", "alarm", "setitimer", "getpid", "sendfile",
+	"socket", "connect", "accept", "sendto", "recvfrom", "sendmsg", "recvmsg", "shutdown",
+	"bind", "listen", "getsockname", "getpeername", "socketpair", "setsockopt",
+	"getsockopt", "clone", "fork", "vfork", "execve", "exit", "wait4", "kill", "uname",
+	"semget", "semop", "semctl", "shmdt", "msgget", "msgsnd", "msgrcv", "msgctl", "fcntl",
+	"flock", "fsync", "fdatasync", "truncate", "ftruncate", "getdents", "getcwd", "chdir",
+	"fchdir", "rename", "mkdir", "rmdir", "creat", "link", "unlink", "symlink", "readlink",
+	"chmod", "fchmod", "chown", "fchown", "lchown", "umask", "gettimeofday", "getrlimit",
+	"getrusage", "sysinfo", "times", "ptrace", "getuid", "syslog", "getgid", "setuid",
+	"setgid", "geteuid", "getegid", "setpgid", "getppid", "getpgrp", "setsid", "setreuid",
+	"setregid", "getgroups", "setgroups", "setresuid", "getresuid", "setresgid",
+	"getresgid", "getpgid", "setfsuid", "setfsgid", "getsid", "capget", "capset",
+	"rt_sigpending", "rt_sigtimedwait", "rt_sigqueueinfo", "rt_sigsuspend", "sigaltstack",
+	"utime", "mknod", "uselib", "personality", "ustat", "statfs", "fstatfs", "sysfs",
+	"getpriority", "setpriority", "sched_setparam", "sched_getparam", "sched_setscheduler",
+	"sched_getscheduler", "sched_get_priority_max", "sched_get_priority_min",
+	"sched_rr_get_interval", "mlock", "munlock", "mlockall", "munlockall", "vhangup",
+	"modify_ldt", "pivot_root", "_sysctl", "prctl", "arch_prctl", "adjtimex", "setrlimit",
+	"chroot", "sync", "acct", "settimeofday", "mount", "umount2", "swapon", "swapoff",
+	"reboot", "sethostname", "setdomainname", "iopl", "ioperm", "create_module",
+	"init_module", "delete_module", "get_kernel_syms", "query_module", "quotactl",
+	"nfsservctl", "getpmsg", "putpmsg", "afs_syscall", "tuxcall", "security", "gettid",
+	"readahead", "setxattr", "lsetxattr", "fsetxattr", "getxattr", "lgetxattr",
+	"fgetxattr", "listxattr", "llistxattr", "flistxattr", "removexattr", "lremovexattr",
+	"fremovexattr", "tkill", "time", "futex", "sched_setaffinity", "sched_getaffinity",
+	"set_thread_area", "io_setup", "io_destroy", "io_getevents", "io_submit", "io_cancel",
+	"get_thread_area", "lookup_dcookie", "epoll_create", "epoll_ctl_old", "epoll_wait_old",
+	"remap_file_pages", "getdents64", "set_tid_address", "restart_syscall", "semtimedop",
+	"fadvise64", "timer_create", "timer_settime", "timer_gettime", "timer_getoverrun",
+	"timer_delete", "clock_settime", "clock_gettime", "clock_getres", "clock_nanosleep",
+	"exit_group", "epoll_wait", "epoll_ctl", "tgkill", "utimes", "vserver", "mbind",
+	"set_mempolicy", "get_mempolicy", "mq_open", "mq_unlink", "mq_timedsend",
+	"mq_timedreceive", "mq_notify", "mq_getsetattr", "kexec_load", "waitid", "add_key",
+	"request_key", "keyctl", "ioprio_set", "ioprio_get", "inotify_init",
+	"inotify_add_watch", "inotify_rm_watch", "migrate_pages", "openat", "mkdirat",
+	"mknodat", "fchownat", "futimesat", "newfstatat", "unlinkat", "renameat", "linkat",
+	"symlinkat", "readlinkat", "fchmodat", "faccessat", "pselect6", "ppoll", "unshare",
+	"set_robust_list", "get_robust_list", "splice", "tee", "sync_file_range", "vmsplice",
+	"move_pages", "utimensat", "epoll_pwait", "signalfd", "timerfd_create", "eventfd",
+	"fallocate", "timerfd_settime", "timerfd_gettime", "accept4", "signalfd4", "eventfd2",
+	"epoll_create1", "dup3", "pipe2", "inotify_init1", "preadv", "pwritev",
+	"rt_tgsigqueueinfo", "perf_event_open", "recvmmsg", "fanotify_init", "fanotify_mark",
+	"prlimit64", "name_to_handle_at", "open_by_handle_at", "clock_adjtime", "syncfs",
+	"sendmmsg", "setns", "getcpu", "process_vm_readv", "process_vm_writev", "kcmp",
+	"finit_module", "sched_setattr", "sched_getattr", "renameat2", "seccomp", "getrandom",
+	"memfd_create", "kexec_file_load", "bpf", "execveat", "userfaultfd", "membarrier",
+	"mlock2", "copy_file_range", "preadv2", "pwritev2", "pkey_mprotect", "pkey_alloc",
+	"pkey_free", "statx", "io_pgetevents", "rseq",
+};
+_Static_assert(sizeof names_lo / sizeof names_lo[0] == 335, "0..334");
+#define HI_BASE 424
+static const char *const names_hi[] = {
+	"pidfd_send_signal", "io_uring_setup", "io_uring_enter", "io_uring_register",
+	"open_tree", "move_mount", "fsopen", "fsconfig", "fsmount", "fspick", "pidfd_open",
+	"clone3", "close_range", "openat2", "pidfd_getfd", "faccessat2", "process_madvise",
+	"epoll_pwait2", "mount_setattr", "quotactl_fd", "landlock_create_ruleset",
+	"landlock_add_rule", "landlock_restrict_self", "memfd_secret", "process_mrelease",
+	"futex_waitv", "set_mempolicy_home_node", "cachestat", "fchmodat2", "map_shadow_stack",
+	"futex_wake", "futex_wait", "futex_requeue", "statmount", "listmount",
+	"lsm_get_self_attr", "lsm_set_self_attr", "lsm_list_modules", "mseal", "setxattrat",
+	"getxattrat", "listxattrat", "removexattrat", "open_tree_attr", "file_getattr",
+	"file_setattr",
+};
+
+_Static_assert(sizeof names_hi / sizeof names_hi[0] == 46, "424..469");
+
+/* the allowlist of the original's nodejs preset (189 names) */
+static const char nodejs[] =
+	"read write open close stat fstat lstat lseek pread64 pwrite64 readv writev access "
+	"openat readlinkat faccessat faccessat2 newfstatat getdents64 getcwd readlink fcntl "
+	"flock ioctl dup dup2 dup3 pipe pipe2 truncate ftruncate fallocate fsync fdatasync "
+	"fadvise64 statfs fstatfs statx copy_file_range rename renameat renameat2 mkdir "
+	"mkdirat rmdir unlink unlinkat symlink symlinkat link linkat chmod fchmod fchmodat "
+	"chown fchown fchownat lchown utimensat futimesat mmap mprotect munmap brk mremap "
+	"madvise membarrier mincore msync mlock mlock2 munlock mlockall munlockall clone "
+	"clone3 fork vfork execve execveat exit exit_group wait4 waitid getpid getppid "
+	"gettid getpgid getpgrp setpgid setsid getuid geteuid getgid getegid getgroups "
+	"getresuid getresgid set_tid_address set_robust_list get_robust_list futex "
+	"futex_waitv sched_yield sched_getaffinity sched_setaffinity sched_getparam "
+	"sched_setscheduler sched_getscheduler sched_get_priority_max sched_get_priority_min "
+	"prlimit64 getrlimit setrlimit getrusage kill tgkill tkill prctl arch_prctl rseq "
+	"rt_sigaction rt_sigprocmask rt_sigreturn rt_sigsuspend rt_sigpending "
+	"rt_sigtimedwait rt_sigqueueinfo rt_tgsigqueueinfo sigaltstack socket socketpair "
+	"connect accept accept4 bind listen sendto recvfrom sendmsg recvmsg sendmmsg "
+	"recvmmsg shutdown setsockopt getsockopt getsockname getpeername sendfile poll ppoll "
+	"select pselect6 epoll_create epoll_create1 epoll_ctl epoll_wait epoll_pwait "
+	"epoll_pwait2 eventfd eventfd2 signalfd signalfd4 timerfd_create timerfd_settime "
+	"timerfd_gettime inotify_init inotify_init1 inotify_add_watch inotify_rm_watch "
+	"clock_gettime clock_getres clock_nanosleep nanosleep gettimeofday timer_create "
+	"timer_settime timer_gettime timer_getoverrun timer_delete getrandom uname sysinfo "
+	"getdents umask chdir fchdir seccomp close_range ";
+/* what the jail itself runs after bubblewrap installs the filter: its exec of
+ * gl-landlock, the dynamic loader, gl-landlock (SPEC 7.5), and the exec of
+ * the command (and sigaltstack, which sanitizers and Rust's runtime set up);
+ * every allowlist preset has these */
+static const char baseline[] =
+	"execve exit exit_group brk mmap munmap mprotect arch_prctl set_tid_address "
+	"set_robust_list rseq prlimit64 getrandom openat read write close pread64 fstat "
+	"newfstatat access readlink fcntl prctl close_range rt_sigaction rt_sigprocmask "
+	"rt_sigreturn sigaltstack wait4 futex lseek getpid gettid dup2 dup3 "
+	"landlock_create_ruleset landlock_add_rule landlock_restrict_self ";
+
+/* and what ordinary programs call that the original's list forgot: reading
+ * their own capabilities (node) and extended attributes (ls -l), creat
+ * (tar), the NUMA policy (ps), memory protection keys (node), priorities, timers, FIFOs, splice, sync; each
+ * is harmless for an unprivileged process in a namespace */
+static const char nodejs_more[] =
+	"capget getxattr lgetxattr fgetxattr listxattr llistxattr flistxattr creat "
+	"get_mempolicy getpriority setpriority getsid times utime utimes alarm setitimer "
+	"getitimer pause mknod mknodat memfd_create splice tee sync syncfs sync_file_range "
+	"readahead fchmodat2 pidfd_open pidfd_send_signal openat2 set_mempolicy pkey_alloc "
+	"pkey_free pkey_mprotect ";
+
+enum kind {
+	ALWAYS,		/* every call */
+	TTY,		/* ioctl: cmd TIOCSTI or TIOCLINUX */
+	NSFLAGS,	/* flags (arg 0) with a bit of mask */
+	PERSONA		/* personality other than the harmless ones */
+};
+
+static const struct rule {
+	const char *name;
+	enum kind kind;
+	uint32_t ret;
+	uint32_t mask;
+	const char *when;
+} deny[] = {
+	{ "ioctl", TTY, RET_EPERM, 0, "cmd TIOCSTI or TIOCLINUX (low 32 bits)" },
+	{ "clone", NSFLAGS, RET_EPERM, NS_CLONE, "flags with CLONE_NEW*" },
+	{ "unshare", NSFLAGS, RET_EPERM, NS_UNSHARE, "flags with CLONE_NEW*" },
+	{ "clone3", ALWAYS, RET_ENOSYS, 0, NULL },
+	{ "setns", ALWAYS, RET_EPERM, 0, NULL },
+	{ "io_uring_setup", ALWAYS, RET_EPERM, 0, NULL },
+	{ "io_uring_enter", ALWAYS, RET_EPERM, 0, NULL },
+	{ "io_uring_register", ALWAYS, RET_EPERM, 0, NULL },
+	{ "mount", ALWAYS, RET_EPERM, 0, NULL },
+	{ "umount2", ALWAYS, RET_EPERM, 0, NULL },
+	{ "pivot_root", ALWAYS, RET_EPERM, 0, NULL },
+	{ "move_mount", ALWAYS, RET_EPERM, 0, NULL },
+	{ "open_tree", ALWAYS, RET_EPERM, 0, NULL },
+	{ "open_tree_attr", ALWAYS, RET_EPERM, 0, NULL },
+	{ "fsopen", ALWAYS, RET_EPERM, 0, NULL },
+	{ "fsconfig", ALWAYS, RET_EPERM, 0, NULL },
+	{ "fsmount", ALWAYS, RET_EPERM, 0, NULL },
+	{ "fspick", ALWAYS, RET_EPERM, 0, NULL },
+	{ "mount_setattr", ALWAYS, RET_EPERM, 0, NULL },
+	{ "ptrace", ALWAYS, RET_EPERM, 0, NULL },
+	{ "process_vm_readv", ALWAYS, RET_EPERM, 0, NULL },
+	{ "process_vm_writev", ALWAYS, RET_EPERM, 0, NULL },
+	{ "kcmp", ALWAYS, RET_EPERM, 0, NULL },
+	{ "pidfd_getfd", ALWAYS, RET_EPERM, 0, NULL },
+	{ "bpf", ALWAYS, RET_EPERM, 0, NULL },
+	{ "perf_event_open", ALWAYS, RET_EPERM, 0, NULL },
+	{ "userfaultfd", ALWAYS, RET_EPERM, 0, NULL },
+	{ "keyctl", ALWAYS, RET_EPERM, 0, NULL },
+	{ "add_key", ALWAYS, RET_EPERM, 0, NULL },
+	{ "request_key", ALWAYS, RET_EPERM, 0, NULL },
+	{ "acct", ALWAYS, RET_EPERM, 0, NULL },
+	{ "quotactl", ALWAYS, RET_EPERM, 0, NULL },
+	{ "quotactl_fd", ALWAYS, RET_EPERM, 0, NULL },
+	{ "personality", PERSONA, RET_EPERM, 0,
+	    "persona not 0, PER_LINUX32, UNAME26 or the query 0xffffffff" },
+	{ "kexec_load", ALWAYS, RET_KILL, 0, NULL },
+	{ "kexec_file_load", ALWAYS, RET_KILL, 0, NULL },
+	{ "init_module", ALWAYS, RET_KILL, 0, NULL },
+	{ "finit_module", ALWAYS, RET_KILL, 0, NULL },
+	{ "delete_module", ALWAYS, RET_KILL, 0, NULL },
+	{ "reboot", ALWAYS, RET_KILL, 0, NULL },
+	{ "swapon", ALWAYS, RET_KILL, 0, NULL },
+	{ "swapoff", ALWAYS, RET_KILL, 0, NULL },
+};
+#define NDENY (sizeof deny / sizeof deny[0])
+
+/* personality values that only select the Linux personality or query it */
+static const uint32_t personas[] = { 0x0, 0x8, 0x20000, 0x20008, 0xffffffff };
+#define NPERSONAS (sizeof personas / sizeof personas[0])
+
+struct prog {
+	struct sock_filter *v;
+	size_t n, cap;
+	int oom;
+};
+
+static void
+emit(struct prog *p, uint16_t code, uint8_t jt, uint8_t jf, uint32_t k)
+{
+	struct sock_filter *nv;
+
+	if (p->oom)
+		return;
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 256;
+		if ((nv = realloc(p->v, cap * sizeof *nv)) == NULL) {
+			p->oom = 1;
+			return;
+		}
+		p->v = nv;
+		p->cap = cap;
+	}
+	p->v[p->n].code = code;
+	p->v[p->n].jt = jt;
+	p->v[p->n].jf = jf;
+	p->v[p->n].k = k;
+	p->n++;
+}
+
+#define LD(p, off) emit(p, BPF_LD | BPF_W | BPF_ABS, 0, 0, off)
+#define JEQ(p, k, t, f) emit(p, BPF_JMP | BPF_JEQ | BPF_K, t, f, k)
+#define JSET(p, k, t, f) emit(p, BPF_JMP | BPF_JSET | BPF_K, t, f, k)
+#define JA(p, k) emit(p, BPF_JMP | BPF_JA, 0, 0, k)
+#define RET(p, k) emit(p, BPF_RET | BPF_K, 0, 0, k)
+
+int
+gl_seccomp_nr(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof names_lo / sizeof names_lo[0]; i++)
+		if (strcmp(names_lo[i], name) == 0)
+			return (int)i;
+	for (i = 0; i < sizeof names_hi / sizeof names_hi[0]; i++)
+		if (strcmp(names_hi[i], name) == 0)
+			return HI_BASE + (int)i;
+	return -1;
+}
+
+const char *
+gl_seccomp_name(int nr)
+{
+	size_t lo = sizeof names_lo / sizeof names_lo[0];
+	size_t hi = sizeof names_hi / sizeof names_hi[0];
+
+	if (nr >= 0 && (size_t)nr < lo)
+		return names_lo[nr];
+	if (nr >= HI_BASE && (size_t)(nr - HI_BASE) < hi)
+		return names_hi[nr - HI_BASE];
+	return NULL;
+}
+
+static const char *
+retname(uint32_t ret)
+{
+	return ret == RET_KILL ? "kill" : ret == RET_ENOSYS ? "ENOSYS" : "EPERM";
+}
+
+/* the deny rule for nr that applies to every call, or NULL */
+static const struct rule *
+always_denied(int nr)
+{
+	size_t i;
+
+	for (i = 0; i < NDENY; i++)
+		if (deny[i].kind == ALWAYS && gl_seccomp_nr(deny[i].name) == nr)
+			return &deny[i];
+	return NULL;
+}
+
+/* Mark each name of the space-separated list in set. */
+static int
+mark_words(const char *list, unsigned char *set, char *err, size_t errsz)
+{
+	char name[64];
+	const char *s = list, *e;
+	int nr;
+
+	while (*s != '\0') {
+		while (*s == ' ')
+			s++;
+		for (e = s; *e != '\0' && *e != ' '; e++)
+			;
+		if (e == s)
+			break;
+		snprintf(name, sizeof name, "%.*s", (int)(e - s), s);
+		if ((nr = gl_seccomp_nr(name)) < 0) {
+			snprintf(err, errsz, "seccomp: %s: unknown system call", name);
+			return -1;
+		}
+		set[nr] = 1;
+		s = e;
+	}
+	return 0;
+}
+
+/* The deny list: each rule leaves the number in A for the next. */
+static void
+emit_deny(struct prog *p, const struct rule *r, int nr)
+{
+	size_t i;
+
+	switch (r->kind) {
+	case ALWAYS:
+		JEQ(p, (uint32_t)nr, 0, 1);
+		RET(p, r->ret);
+		break;
+	case TTY:
+		/* ioctl's cmd is an unsigned int: the kernel ignores the high
+		 * word, so we compare only the low one (CVE-2019-7303) */
+		JEQ(p, (uint32_t)nr, 0, 5);
+		LD(p, OFF_ARG(1));
+		JEQ(p, TIOCSTI, 2, 0);
+		JEQ(p, TIOCLINUX, 1, 0);
+		JA(p, 1);
+		RET(p, r->ret);
+		LD(p, OFF_NR);
+		break;
+	case NSFLAGS:
+		/* clone and unshare read only the low word of their flags */
+		JEQ(p, (uint32_t)nr, 0, 3);
+		LD(p, OFF_ARG(0));
+		JSET(p, r->mask, 0, 1);
+		RET(p, r->ret);
+		LD(p, OFF_NR);
+		break;
+	case PERSONA:
+		JEQ(p, (uint32_t)nr, 0, (uint8_t)(NPERSONAS + 2));
+		LD(p, OFF_ARG(0));
+		for (i = 0; i < NPERSONAS; i++)
+			JEQ(p, personas[i], (uint8_t)(NPERSONAS - i), 0);
+		RET(p, r->ret);
+		LD(p, OFF_NR);
+		break;
+	}
+}
+
+int
+gl_seccomp_build(const char *preset, const char *action, const struct gl_strv *allow,
+    struct sock_filter **prog, size_t *len, jv *report, char *err, size_t errsz)
+{
+	unsigned char set[MAXNR], seed[MAXNR], own[MAXNR];
+	struct prog p = { 0 };
+	const struct rule *r;
+	uint32_t dflt;
+	jv rep = jv_invalid(), a;
+	size_t i;
+	int nr, nallowed = 0, list;
+
+	*prog = NULL;
+	*len = 0;
+	*report = jv_invalid();
+	if (strcmp(action, "errno") == 0)
+		dflt = RET_EPERM;
+	else if (strcmp(action, "log") == 0)
+		dflt = SECCOMP_RET_LOG;
+	else if (strcmp(action, "kill") == 0)
+		dflt = RET_KILL;
+	else {
+		snprintf(err, errsz, "seccomp: default_action %s: not errno, log or kill", action);
+		return -1;
+	}
+	if (strcmp(preset, "disabled") != 0 && strcmp(preset, "nodejs") != 0 &&
+	    strcmp(preset, "custom") != 0) {
+		snprintf(err, errsz, "seccomp: preset %s: not disabled, nodejs or custom", preset);
+		return -1;
+	}
+	list = strcmp(preset, "disabled") != 0;
+	memset(set, 0, sizeof set);
+	memset(seed, 0, sizeof seed);
+	memset(own, 0, sizeof own);
+	if (mark_words(nodejs, seed, err, errsz) < 0 || mark_words(baseline, set, err, errsz) < 0)
+		return -1;
+	if (strcmp(preset, "nodejs") == 0) {
+		if (mark_words(nodejs_more, set, err, errsz) < 0)
+			return -1;
+		for (i = 0; i < MAXNR; i++)
+			set[i] |= own[i] = seed[i];
+	}
+	for (i = 0; allow != NULL && i < allow->n; i++) {
+		if ((nr = gl_seccomp_nr(allow->v[i])) < 0) {
+			snprintf(err, errsz, "seccomp: allow_syscalls %s: unknown system call",
+			    allow->v[i]);
+			return -1;
+		}
+		if (always_denied(nr) != NULL) {
+			snprintf(err, errsz, "seccomp: allow_syscalls %s: always denied, "
+			    "it cannot be allowed", allow->v[i]);
+			return -1;
+		}
+		set[nr] = own[nr] = 1;
+	}
+
+	/* the architecture: anything but the x86-64 entry points dies */
+	LD(&p, OFF_ARCH);
+	JEQ(&p, AUDIT_ARCH_X86_64, 1, 0);
+	RET(&p, RET_KILL);
+	LD(&p, OFF_NR);
+	JSET(&p, X32_BIT, 0, 1);
+	RET(&p, RET_KILL);
+	a = jv_array();
+	for (i = 0; i < NDENY; i++) {
+		r = &deny[i];
+		nr = gl_seccomp_nr(r->name);
+		emit_deny(&p, r, nr);
+		jv d = jv_object_set(jv_object(), jv_string("syscall"), jv_string(r->name));
+		d = jv_object_set(d, jv_string("action"), jv_string(retname(r->ret)));
+		if (r->when != NULL)
+			d = jv_object_set(d, jv_string("when"), jv_string(r->when));
+		a = jv_array_append(a, d);
+		if (r->kind == ALWAYS)
+			set[nr] = 0;
+	}
+	if (list) {
+		for (i = 0; i < MAXNR; i++)
+			if (set[i]) {
+				JEQ(&p, (uint32_t)i, 0, 1);
+				RET(&p, SECCOMP_RET_ALLOW);
+				nallowed++;
+			}
+		RET(&p, dflt);
+	} else
+		RET(&p, SECCOMP_RET_ALLOW);
+	if (p.oom || p.n > BPF_MAXINSNS) {
+		jv_free(a);
+		free(p.v);
+		snprintf(err, errsz, "seccomp: %s", p.oom ? "out of memory" : "filter too long");
+		return -1;
+	}
+
+	rep = jv_object_set(jv_object(), jv_string("preset"), jv_string(preset));
+	rep = jv_object_set(rep, jv_string("default_action"), jv_string(action));
+	rep = jv_object_set(rep, jv_string("arch"), jv_object_set(jv_object_set(jv_object_set(
+	    jv_object(), jv_string("x86_64"), jv_string("checked")), jv_string("x32"),
+	    jv_string("kill")), jv_string("other"), jv_string("kill")));
+	rep = jv_object_set(rep, jv_string("deny"), a);
+	rep = jv_object_set(rep, jv_string("allowed"), list ? jv_number(nallowed) : jv_null());
+	if (list) {
+		/* what the allowlist has beyond the preset's own names */
+		a = jv_array();
+		for (i = 0; i < MAXNR; i++)
+			if (set[i] && !own[i])
+				a = jv_array_append(a, jv_string(gl_seccomp_name((int)i)));
+		rep = jv_object_set(rep, jv_string("added"), a);
+	}
+	rep = jv_object_set(rep, jv_string("instructions"), jv_number((double)p.n));
+	*prog = p.v;
+	*len = p.n;
+	*report = rep;
+	return 0;
+}
+
+int
+gl_seccomp_fd(const struct sock_filter *prog, size_t len)
+{
+	int fd, e;
+
+	/* not close-on-exec: bubblewrap inherits it */
+	if ((fd = memfd_create("gl-seccomp", 0)) < 0)
+		return -1;
+	if (gl_io_write_all(fd, prog, len * sizeof *prog) < 0 || lseek(fd, 0, SEEK_SET) < 0) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
