@@ -14,9 +14,8 @@
 #include "io.h"
 #include "json.h"
 #include "provenance.h"
+#include "statement.h"
 #include "utf8.h"
-
-#define BUILD_TYPE "https://gleisner.dev/session/v1"
 
 struct opts {
 	const char *diff;	/* --diff: gl-snapshot diff output */
@@ -44,14 +43,6 @@ usage(FILE *f)
 	    "           [--project DIR] [--tool-version STRING] [--exit-code N]\n"
 	    "           [--] [COMMAND [ARG ...]]\n"
 	    "       gl-statement git-state DIR\n");
-}
-
-static const char *
-base(const char *path)
-{
-	const char *s = strrchr(path, '/');
-
-	return s ? s + 1 : path;
 }
 
 static void *
@@ -83,75 +74,15 @@ object(const char *path)
 	return v;
 }
 
-static jv
-kv(const char *k, jv v)
-{
-	return jv_object_set(jv_object(), jv_string(k), v);
-}
-
-static int
-sha_digest(jv d)
-{
-	int ok = jv_get_kind(d) == JV_KIND_OBJECT &&
-	    gl_digest_is_sha256_hex(gl_json_str(d, "sha256"));
-
-	jv_free(d);
-	return ok;
-}
-
-/* Check the parts of the jail report the statement takes. */
+/* A lib call's verdict on the data read from path: 3 if it is bad. */
 static void
-check_jail(const char *path, jv j)
+data(const char *path, jv r)
 {
-	jv p = gl_json_get(j, "profile"), c = gl_json_get(j, "command");
-	jv x = gl_json_get(j, "exit"), f, e;
-	const char *msg = NULL;
-	int i, n;
+	char msg[200];
 
-	if (jv_is_valid(p) && (jv_get_kind(p) != JV_KIND_OBJECT ||
-	    gl_json_str(p, "name") == NULL || !sha_digest(gl_json_get(p, "digest"))))
-		msg = "profile needs a name and digest.sha256";
-	f = gl_json_get(p, "files");
-	if (msg == NULL && jv_is_valid(f)) {
-		n = jv_get_kind(f) == JV_KIND_ARRAY ? jv_array_length(jv_copy(f)) : -1;
-		if (n < 0)
-			msg = "profile.files is not an array";
-		for (i = 0; i < n && msg == NULL; i++) {
-			e = jv_array_get(jv_copy(f), i);
-			if (gl_json_str(e, "path") == NULL || !sha_digest(gl_json_get(e, "digest")))
-				msg = "profile.files[] needs a path and digest.sha256";
-			jv_free(e);
-		}
-	}
-	if (msg == NULL && jv_is_valid(c)) {
-		n = jv_get_kind(c) == JV_KIND_ARRAY ? jv_array_length(jv_copy(c)) : -1;
-		if (n < 1)
-			msg = "command is not a non-empty array";
-		for (i = 0; i < n && msg == NULL; i++) {
-			e = jv_array_get(jv_copy(c), i);
-			if (jv_get_kind(e) != JV_KIND_STRING)
-				msg = "command[] is not a string";
-			jv_free(e);
-		}
-	}
-	if (msg == NULL && jv_is_valid(x)) {
-		jv code = gl_json_get(x, "code"), sig = gl_json_get(x, "signal");
-		if (jv_get_kind(x) != JV_KIND_OBJECT ||
-		    jv_is_valid(code) == jv_is_valid(sig) ||
-		    jv_get_kind(jv_is_valid(code) ? code : sig) != JV_KIND_NUMBER)
-			msg = "exit needs exactly one of code or signal, a number";
-		jv_free(code);
-		jv_free(sig);
-	}
-	if (msg == NULL && jv_object_has(jv_copy(j), jv_string("project")) &&
-	    (gl_json_str(j, "project") == NULL || gl_json_str(j, "project")[0] != '/'))
-		msg = "project is not an absolute path";
-	jv_free(p);
-	jv_free(c);
-	jv_free(x);
-	jv_free(f);
-	if (msg != NULL)
-		errx(GL_EX_DATA, "%s: %s", path, msg);
+	if (!jv_is_valid(r))
+		errx(GL_EX_DATA, "%s: %s", path, gl_json_errmsg(r, msg, sizeof msg));
+	jv_free(r);
 }
 
 static int
@@ -198,14 +129,12 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = { .exitcode = -1 };
-	jv ext, in, deps, bys, jail = jv_invalid(), sandbox, session, ann, x, v, cmd;
-	jv notes, compl, other;
-	const char *project = NULL;
+	struct gl_statement st;
 	char *buf, *end, msg[200], hex[GL_SHA256_HEX];
 	unsigned long line;
-	double denials = 0;
 	size_t len, i;
-	int c, events_ok = 0, diff_ok = 0;
+	jv v;
+	int c;
 
 	if (argc >= 2 && strcmp(argv[1], "git-state") == 0)
 		return git_state(argc, argv);
@@ -267,100 +196,39 @@ main(int argc, char *argv[])
 		return GL_EX_USAGE;
 	}
 
-	ext = jv_object();
-	in = jv_object();
-	deps = jv_array();
-	bys = jv_array();
-	sandbox = jv_object();
-	notes = jv_array();
-	compl = jv_object();
-	other = jv_array();
-
-	/* the jail report: profile, command, exit status, project */
-	if (o.jail != NULL) {
-		jail = object(o.jail);
-		check_jail(o.jail, jail);
-		sandbox = jv_object_set(sandbox, jv_string("jail"), jv_copy(jail));
-		project = gl_json_str(jail, "project");
-	}
-	if (o.project != NULL)
-		project = o.project;
-	/* resolvedDependencies: git, profile, parent, in this order */
-	if (o.git != NULL) {
-		v = gl_provenance_git(object(o.git), project);
-		if (!jv_is_valid(v))
-			errx(GL_EX_DATA, "%s: %s", o.git, gl_json_errmsg(v, msg, sizeof msg));
-		if (jv_get_kind(v) == JV_KIND_OBJECT)
-			deps = jv_array_append(deps, v);
-		else
-			jv_free(v);
-	}
+	/* the inputs in a fixed order, so the first bad one is reported */
+	gl_statement_init(&st);
+	st.id = o.id;
+	st.started = o.started;
+	st.finished = o.finished;
+	st.project = o.project;
+	st.toolver = o.toolver;
+	st.exitcode = o.exitcode;
+	if (o.jail != NULL)
+		data(o.jail, gl_statement_jail(&st, object(o.jail)));
+	if (o.git != NULL)
+		data(o.git, gl_statement_git(&st, object(o.git)));
 	if (o.landlock != NULL)
-		sandbox = jv_object_set(sandbox, jv_string("landlock"), object(o.landlock));
-
-	/* externalParameters: what the caller asked for */
-	if (argc > 0) {
-		cmd = jv_array();
-		for (i = 0; i < (size_t)argc; i++) {
-			if (!gl_utf8_valid(argv[i], strlen(argv[i])))
-				errx(GL_EX_USAGE, "COMMAND: argument %zu is not UTF-8", i);
-			cmd = jv_array_append(cmd, jv_string(argv[i]));
-		}
-	} else if (jv_is_valid(jail) && jv_object_has(jv_copy(jail), jv_string("command")))
-		cmd = gl_json_get(jail, "command");
-	else {
+		gl_statement_sandbox(&st, "landlock", object(o.landlock));
+	v = gl_statement_command(&st, argc, argv);
+	if (!jv_is_valid(v) && jv_invalid_has_msg(jv_copy(v)))
+		errx(GL_EX_USAGE, "%s", gl_json_errmsg(v, msg, sizeof msg));
+	if (!jv_is_valid(v)) {
 		warnx("no COMMAND, and no command in a jail report");
 		usage(stderr);
-		jv_free(ext), jv_free(in), jv_free(deps), jv_free(bys);
-		jv_free(sandbox), jv_free(notes), jv_free(compl), jv_free(other);
-		jv_free(jail);
+		jv_free(v);
+		gl_statement_free(&st);
 		return GL_EX_USAGE;
 	}
-	ext = jv_object_set(ext, jv_string("command"), cmd);
-	x = gl_json_get(jail, "profile");
-	if (jv_get_kind(x) == JV_KIND_OBJECT) {
-		ext = jv_object_set(ext, jv_string("profile"), jv_object_set(kv("name",
-		    gl_json_get(x, "name")), jv_string("digest"), gl_json_get(x, "digest")));
-		ann = kv("role", jv_string("profile"));
-		if (jv_object_has(jv_copy(x), jv_string("files")))
-			ann = jv_object_set(ann, jv_string("files"), gl_json_get(x, "files"));
-		deps = jv_array_append(deps, jv_object_set(jv_object_set(kv("name",
-		    gl_json_get(x, "name")), jv_string("digest"), gl_json_get(x, "digest")),
-		    jv_string("annotations"), ann));
-	}
-	jv_free(x);
-	if (project != NULL) {
-		char *p = strdup(project);
-		size_t n;
-		if (p == NULL)
-			err(GL_EX_SYS, "strdup");
-		for (n = strlen(p); n > 1 && p[n - 1] == '/'; n--)
-			p[n - 1] = '\0';
-		ext = gl_utf8_set_name(ext, "project", base(p), strlen(base(p)));
-		in = gl_utf8_set_name(in, "projectPath", p, strlen(p));
-		free(p);
-	}
-
-	/* internalParameters: the sandbox as the stages report it */
-	in = jv_object_set(in, jv_string("sandbox"), sandbox);
-	if (o.toolver != NULL) {
-		if (!gl_utf8_valid(o.toolver, strlen(o.toolver)))
-			errx(GL_EX_USAGE, "--tool-version: not UTF-8");
-		in = jv_object_set(in, jv_string("toolVersion"), jv_string(o.toolver));
-	}
-
+	jv_free(v);
+	if (o.toolver != NULL && !gl_utf8_valid(o.toolver, strlen(o.toolver)))
+		errx(GL_EX_USAGE, "--tool-version: not UTF-8");
 	if (o.parent != NULL) {
 		buf = slurp(o.parent, &len);
-		v = gl_provenance_parent(buf, len);
+		v = gl_statement_parent(&st, o.parent, buf, len);
 		free(buf);
-		if (!jv_is_valid(v))
-			errx(GL_EX_DATA, "%s: %s", o.parent, gl_json_errmsg(v, msg, sizeof msg));
-		deps = jv_array_append(deps, jv_object_set(jv_object_set(kv("name",
-		    jv_string(base(o.parent))), jv_string("digest"), kv("sha256", v)),
-		    jv_string("annotations"), kv("role", jv_string("parent-attestation"))));
+		data(o.parent, v);
 	}
-
-	/* byproducts: the audit log, deleted files, skipped parents, the session */
 	if (o.events != NULL) {
 		buf = slurp(o.events, &len);
 		v = gl_provenance_events(buf, len, &line);
@@ -370,88 +238,22 @@ main(int argc, char *argv[])
 		if (gl_digest_sha256_hex(buf, len, hex) < 0)
 			errx(GL_EX_SYS, "sha256 failed");
 		free(buf);
-		denials = jv_number_value(jv_object_get(jv_copy(v), jv_string("denials")));
-		events_ok = jv_get_kind(jv_object_get(jv_copy(v), jv_string("complete"))) == JV_KIND_TRUE;
-		if (jv_get_kind(jv_object_get(jv_copy(v), jv_string("sessionEnd"))) != JV_KIND_TRUE)
-			notes = jv_array_append(notes, jv_string("the audit log has no session.end"));
-		else if (!events_ok)
-			notes = jv_array_append(notes, jv_string("the watcher lost events"));
-		ann = jv_object_set(v, jv_string("role"), jv_string("audit-log"));
-		ann = jv_object_set(ann, jv_string("size"), jv_number((double)len));
-		bys = jv_array_append(bys, jv_object_set(jv_object_set(kv("name",
-		    jv_string(base(o.events))), jv_string("digest"), kv("sha256",
-		    jv_string(hex))), jv_string("annotations"), ann));
+		gl_statement_events(&st, o.events, v, len, hex);
 	} else
-		notes = jv_array_append(notes, jv_string("no audit log was given"));
-	if (o.diff != NULL) {
-		v = gl_provenance_diff(object(o.diff));
-		if (!jv_is_valid(v))
-			errx(GL_EX_DATA, "%s: %s", o.diff, gl_json_errmsg(v, msg, sizeof msg));
-		bys = jv_array_concat(bys, jv_object_get(jv_copy(v), jv_string("deleted")));
-		diff_ok = jv_get_kind(jv_object_get(jv_copy(v), jv_string("complete"))) == JV_KIND_TRUE;
-		if (!diff_ok)
-			notes = jv_array_append(notes, jv_string("the snapshots skipped paths"));
-		jv_free(other);
-		other = jv_object_get(jv_copy(v), jv_string("other"));
-		x = jv_object_get(v, jv_string("subjects"));
-	} else {
-		x = jv_array();
-		notes = jv_array_append(notes, jv_string("no snapshot diff was given"));
-	}
+		gl_statement_events(&st, NULL, jv_invalid(), 0, NULL);
+	if (o.diff != NULL)
+		data(o.diff, gl_statement_diff(&st, object(o.diff)));
+	else
+		gl_statement_diff(&st, jv_null());
 	for (i = 0; i < o.nskipped; i++) {
 		buf = slurp(o.skipped[i], &len);
 		if (gl_digest_sha256_hex(buf, len, hex) < 0)
 			errx(GL_EX_SYS, "sha256 failed");
 		free(buf);
-		ann = kv("role", jv_string("skipped-parent"));
-		ann = jv_object_set(ann, jv_string("reason"),
-		    jv_string("did not verify with a trusted key"));
-		bys = jv_array_append(bys, jv_object_set(jv_object_set(kv("name",
-		    jv_string(base(o.skipped[i]))), jv_string("digest"), kv("sha256",
-		    jv_string(hex))), jv_string("annotations"), ann));
+		gl_statement_skipped(&st, o.skipped[i], hex);
 	}
-	notes = jv_array_append(notes, jv_string("materials: file reads are not "
-	    "observed by the inotify watcher"));
-	compl = jv_object_set(compl, jv_string("subjects"), jv_bool(diff_ok));
-	compl = jv_object_set(compl, jv_string("events"), jv_bool(events_ok));
-	compl = jv_object_set(compl, jv_string("materials"), jv_false());
-	session = kv("role", jv_string("session"));
-	v = gl_json_get(jail, "exit");
-	if (!jv_is_valid(v) && o.exitcode >= 0) {
-		jv_free(v);
-		v = kv("code", jv_number((double)o.exitcode));
-	} else if (!jv_is_valid(v)) {
-		jv_free(v);
-		v = jv_null();
-	}
-	session = jv_object_set(session, jv_string("exit"), v);
-	session = jv_object_set(session, jv_string("completeness"), compl);
-	session = jv_object_set(session, jv_string("completenessNotes"), notes);
-	session = jv_object_set(session, jv_string("denials"), jv_number(denials));
-	session = jv_object_set(session, jv_string("otherChanges"), other);
-	snprintf(msg, sizeof msg, "urn:uuid:%s", o.id);
-	bys = jv_array_append(bys, jv_object_set(jv_object_set(kv("name",
-	    jv_string("session")), jv_string("uri"), jv_string(msg)),
-	    jv_string("annotations"), session));
-
-	/* the statement */
-	v = jv_object();
-	v = jv_object_set(v, jv_string("buildType"), jv_string(BUILD_TYPE));
-	v = jv_object_set(v, jv_string("externalParameters"), ext);
-	v = jv_object_set(v, jv_string("internalParameters"), in);
-	v = jv_object_set(v, jv_string("resolvedDependencies"), deps);
-	ann = jv_object();
-	ann = jv_object_set(ann, jv_string("builder"), kv("id", jv_string(GL_BUILDER_ID)));
-	ann = jv_object_set(ann, jv_string("metadata"), jv_object_set(jv_object_set(
-	    kv("invocationId", jv_string(o.id)), jv_string("startedOn"),
-	    jv_string(o.started)), jv_string("finishedOn"), jv_string(o.finished)));
-	ann = jv_object_set(ann, jv_string("byproducts"), bys);
-	v = jv_object_set(kv("buildDefinition", v), jv_string("runDetails"), ann);
-	v = kv("predicate", v);
-	v = jv_object_set(v, jv_string("predicateType"), jv_string("https://slsa.dev/provenance/v1"));
-	v = jv_object_set(v, jv_string("_type"), jv_string("https://in-toto.io/Statement/v1"));
-	v = jv_object_set(v, jv_string("subject"), x);
-	jv_free(jail);
+	v = gl_statement_finish(&st);
+	gl_statement_free(&st);
 	free(o.skipped);
 	if (gl_json_write_line(stdout, v) < 0 || fflush(stdout) != 0 ||
 	    ferror(stdout) || fclose(stdout) != 0)
