@@ -13,6 +13,7 @@
 
 #include "exec.h"
 #include "json.h"
+#include "utf8.h"
 
 #ifndef GL_DATADIR
 #define GL_DATADIR "/usr/local/share/gleisner"
@@ -131,24 +132,39 @@ gl_strv_free(struct gl_strv *v)
 	v->n = 0;
 }
 
-/* Our reader: real line numbers, refuse long lines and hand-check headers. */
+/* Our reader: real line numbers, refuse long lines, NUL bytes and invalid
+ * UTF-8, and hand-check section headers. */
 static char *
 reader(char *str, int num, void *stream)
 {
 	struct ctx *c = stream;
-	size_t n;
+	size_t n = 0;
 	char *s, *e;
+	int ch;
 
-	if (c->failed || fgets(str, num, c->f) == NULL)
+	if (c->failed)
 		return NULL;
-	c->lineno++;
-	n = strlen(str);
-	if (n > MAX_LINE || (n == (size_t)num - 1 && str[n - 1] != '\n')) {
-		ferr(c, "line too long (at most %d bytes)", MAX_LINE);
-		return NULL;
+	while ((ch = getc(c->f)) != EOF) {
+		if (ch == '\0') {
+			c->lineno++;
+			ferr(c, "NUL byte in line");
+			return NULL;
+		}
+		if (n + 2 >= (size_t)num || n >= MAX_LINE) {
+			c->lineno++;
+			ferr(c, "line too long (at most %d bytes)", MAX_LINE);
+			return NULL;
+		}
+		str[n++] = (char)ch;
+		if (ch == '\n')
+			break;
 	}
-	if (memchr(str, '\0', n) != NULL && strlen(str) != n) {
-		ferr(c, "NUL byte in line");
+	if (n == 0)
+		return NULL;
+	str[n] = '\0';
+	c->lineno++;
+	if (!gl_utf8_valid(str, n)) {
+		ferr(c, "invalid UTF-8");
 		return NULL;
 	}
 	c->indented = (str[0] == ' ' || str[0] == '\t');
@@ -260,6 +276,18 @@ handler(void *user, const char *section, const char *name, const char *value)
 			return ferr(c, "include must come before any other key");
 		if (c->depth + 1 >= MAX_INCLUDE_DEPTH)
 			return ferr(c, "include nested too deeply");
+		{
+			char *inc = gl_profile_find(value);
+			size_t m;
+			for (m = 0; inc != NULL && m < c->p->nfiles; m++)
+				if (strcmp(c->p->files[m], inc) == 0) {
+					free(inc);
+					return ferr(c, "include = %s: include loop", value);
+				}
+			if (inc == NULL)
+				return ferr(c, "include = %s: profile not found", value);
+			free(inc);
+		}
 		if (load(c->p, value, c->home, c->depth + 1, c->err, c->errsz) < 0) {
 			c->failed = 1;
 			return 0;
@@ -278,6 +306,8 @@ handler(void *user, const char *section, const char *name, const char *value)
 		    section[0] ? " in [" : "", section, section[0] ? "]" : "");
 	if (c->indented && (int)i != c->last)
 		return ferr(c, "continuation line without a key");
+	if (c->indented && (k->kind == K_STR || k->kind == K_BOOL || k->kind == K_INT))
+		return ferr(c, "'%s' takes one value: continuation lines are for lists", name);
 	c->last = (int)i;
 	c->nkeys++;
 
@@ -455,6 +485,15 @@ load(struct gl_profile *p, const char *arg, const char *home, int depth,
 		snprintf(err, errsz, "%s: %s", file, strerror(errno));
 		free(file);
 		return -1;
+	}
+	{
+		struct stat st;
+		if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode)) {
+			snprintf(err, errsz, "%s: not a regular file", file);
+			fclose(f);
+			free(file);
+			return -1;
+		}
 	}
 	memset(&c, 0, sizeof c);
 	c.p = p;

@@ -95,8 +95,24 @@ main(void)
 	gl_profile_free(&p);
 	CHECK(fails("name = a\ninclude = base\n", "t.ini:2: include must come before any other key"));
 	put("loop.ini", "include = t\nname = loop\n");
-	CHECK(fails("include = loop\nname = t\n", "include loop"));
-	CHECK(fails("include = nowhere\nname = t\n", "nowhere: profile not found"));
+	CHECK(fails("include = loop\nname = t\n", "loop.ini:1: include = t: include loop"));
+	CHECK(fails("include = nowhere\nname = t\n", "t.ini:1: include = nowhere: profile not found"));
+	CHECK(fails("name = a\n\tb\n", "t.ini:2: 'name' takes one value"));
+	CHECK(fails("name = \xff\xfe\n", "t.ini:1: invalid UTF-8"));
+	{
+		const char nul[] = "name = t\0x\n";
+		FILE *f;
+		char path[300];
+		snprintf(path, sizeof path, "%s/nul.ini", dir);
+		f = fopen(path, "w");
+		fwrite(nul, 1, sizeof nul - 1, f);
+		fclose(f);
+		char err[512];
+		CHECK(gl_profile_load(&p, path, "/h", err, sizeof err) < 0 && strstr(err, "nul.ini:1: NUL byte") != NULL);
+		gl_profile_free(&p);
+		CHECK(gl_profile_load(&p, "/dev/zero", "/h", err, sizeof err) < 0 && strstr(err, "not a regular file") != NULL);
+		gl_profile_free(&p);
+	}
 
 	/* the digest is over the resolved profile: same values, same digest */
 	load("name = a\n[network]\nallow_ports = 443\n", &p);
