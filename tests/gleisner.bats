@@ -242,7 +242,7 @@ payload() {
 	nobody_copies
 	chown -R 65534:65534 "$T"
 	run -0 --separate-stderr as_nobody env HOME="$HOME" GLEISNER_PROFILE_PATH="$NB_PROFILES" \
-		PATH="$NB_BIN:$PATH" gleisner record -d "$P" -- sh -c 'cat in.txt > out.txt; rm old.txt'
+		PATH="$NB_BIN:$PATH" gleisner record --allow-degraded cgroup -d "$P" -- sh -c 'cat in.txt > out.txt; rm old.txt'
 	run -0 --separate-stderr as_nobody env HOME="$HOME" PATH="$NB_BIN:$PATH" \
 		gleisner verify --check-files "$(att)"
 	[ "$(stat -c %u "$P/out.txt")" = 65534 ]
@@ -302,4 +302,30 @@ payload() {
 	printf 'name = bare\n' > "$T/bare.ini"
 	run -125 --separate-stderr record -p "$T/bare.ini" -- true
 	[ -z "$(ls "$P/.gleisner")" ]
+}
+
+@test "gleisner record: a second session on the same project is refused while one runs" {
+	record -- sh -c 'sleep 2' 2>/dev/null &
+	first=$!
+	for _ in $(seq 50); do [ -e "$P/.gleisner/.lock" ] && break; sleep 0.1; done
+	sleep 0.3
+	run -125 --separate-stderr record -- true
+	[[ "$stderr" == *"another gleisner record is running"* ]]
+	wait "$first"
+	[ "$(ls "$P"/.gleisner/attestation-*.json | wc -l)" -eq 1 ]
+}
+
+@test "gleisner record: a .gleisner that is a symbolic link is refused before anything is written" {
+	mkdir "$T/elsewhere"
+	ln -s "$T/elsewhere" "$P/.gleisner"
+	run -125 --separate-stderr record -- true
+	[[ "$stderr" == *"symbolic link"* ]]
+	[ -z "$(ls -A "$T/elsewhere")" ]
+}
+
+@test "gleisner verify and inspect: a write error on stdout is 4" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	run -0 --separate-stderr record -- true
+	run -4 --separate-stderr sh -c "gleisner verify '$(att)' > /dev/full"
+	run -4 --separate-stderr sh -c "gleisner inspect '$(att)' > /dev/full"
 }
