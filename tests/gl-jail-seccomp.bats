@@ -247,3 +247,13 @@ INI
 	[[ "$stderr" == *strict* ]]
 	[ "${#stderr_lines[@]}" -eq 1 ]
 }
+
+@test "gl-jail(1) EXAMPLES: what the seccomp filter denies, and how" {
+	jail_world
+	cd "$P"
+	run -0 --separate-stderr sh -c 'gl-jail --report r.json -- true &&
+	    jq -r '"'"'.seccomp.deny[] | "\(.action) \(.syscall)"'"'"' r.json'
+	[[ "$output" == *"EPERM ioctl"* ]]
+	[[ "$output" == *"ENOSYS clone3"* ]]
+	[[ "$output" == *"kill kexec_load"* ]]
+}
