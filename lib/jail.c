@@ -1,5 +1,6 @@
 #include "jail.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -121,6 +122,24 @@ ll(struct plan *p, const char *flag, const char *path)
 	return 0;
 }
 
+/* The deny entry or hidden path that path lies in, or NULL: a bind there
+ * would undo the mask (the key store, say). */
+static const char *
+denied_place(const struct gl_jail *j, const char *path)
+{
+	size_t i;
+
+	if (j->gl_config != NULL && under(path, j->gl_config))
+		return j->gl_config;
+	for (i = 0; i < j->hide.n; i++)
+		if (under(path, j->hide.v[i]))
+			return j->hide.v[i];
+	for (i = 0; i < j->prof->deny.n; i++)
+		if (under(path, j->prof->deny.v[i]))
+			return j->prof->deny.v[i];
+	return NULL;
+}
+
 /* Bind host path at the same place inside, read-only or read-write. */
 static int
 bind(struct plan *p, const char *path, int rw, const char *why)
@@ -128,7 +147,10 @@ bind(struct plan *p, const char *path, int rw, const char *why)
 	struct gl_jail *j = p->j;
 	struct bind *b;
 	struct stat st;
+	const char *d;
 
+	if ((d = denied_place(j, path)) != NULL)
+		return perr(p, "%s: %s bind lies inside %s, which the jail hides", path, why, d);
 	if (stat(path, &st) < 0) {
 		note(&j->fs, "skipped", pathreason(path, errno == ENOENT ?
 		    "does not exist" : strerror(errno)));
@@ -207,6 +229,9 @@ mask(struct plan *p, const char *path)
 			note(&j->fs, "absent", jv_string(path));
 		return 0;
 	}
+	if (S_ISLNK(st.st_mode))
+		return perr(p, "%s: deny entry is a symbolic link; masking it would follow the "
+		    "link (deny its target, or remove the link)", path);
 	jv o = jv_object_set(jv_object(), jv_string("path"), jv_string(path));
 	if (S_ISDIR(st.st_mode)) {
 		note(&j->fs, "masked", jv_object_set(o, jv_string("kind"), jv_string("dir")));
@@ -258,6 +283,76 @@ protect(struct plan *p, const char *path, int required)
 	return rc;
 }
 
+/* A repository's escape hatches, kept from the agent: .git itself becomes a
+ * mount point (so it cannot be renamed and rebuilt), its hooks and config
+ * read-only.  A missing hooks directory is created empty on the host first:
+ * otherwise the agent could create it. */
+static int
+repository(struct plan *p, const char *dir)
+{
+	char git[PATH_MAX], sub[PATH_MAX], src[PATH_MAX];
+	struct stat st;
+
+	if ((size_t)snprintf(git, sizeof git, "%s/.git", dir) >= sizeof git)
+		return 0;
+	if (lstat(git, &st) < 0)
+		return 0;
+	if (S_ISLNK(st.st_mode))
+		return perr(p, "%s: a repository's .git that is a symbolic link is not supported", git);
+	note(&p->j->fs, "repositories", jv_string(git));
+	if (!S_ISDIR(st.st_mode))	/* a worktree's "gitdir:" file */
+		return protect(p, git, 0);
+	source_of(p, git, src, sizeof src);
+	if (bw(p, 3, "--bind", src, git) < 0)
+		return -1;
+	if ((size_t)snprintf(sub, sizeof sub, "%s/hooks", git) >= sizeof sub)
+		return perr(p, "%s: path too long", git);
+	if (mkdir(sub, 0755) == 0)
+		note(&p->j->fs, "created", jv_string(sub));
+	if (protect(p, sub, 0) < 0)
+		return -1;
+	if ((size_t)snprintf(sub, sizeof sub, "%s/config", git) >= sizeof sub)
+		return perr(p, "%s: path too long", git);
+	return protect(p, sub, 0);
+}
+
+/* The project's repository and those nested in it, to a small depth. */
+static int
+repositories(struct plan *p, const char *root)
+{
+	struct { char path[PATH_MAX]; int depth; } *q;
+	size_t head = 0, tail = 0, cap = 512, seen = 0;
+	struct dirent *e;
+	struct stat st;
+	int rc = 0;
+	DIR *d;
+
+	if ((q = malloc(cap * sizeof *q)) == NULL)
+		return perr(p, "out of memory");
+	snprintf(q[tail].path, sizeof q[tail].path, "%s", root);
+	q[tail++].depth = 0;
+	while (head < tail && rc == 0 && seen < 20000) {
+		const char *dir = q[head].path;
+		int depth = q[head].depth;
+		head++;
+		if ((rc = repository(p, dir)) < 0 || depth == 3 || (d = opendir(dir)) == NULL)
+			continue;
+		while ((e = readdir(d)) != NULL && seen++ < 20000) {
+			if (e->d_name[0] == '.' || strcmp(e->d_name, "node_modules") == 0 ||
+			    strcmp(e->d_name, "target") == 0 || strcmp(e->d_name, "vendor") == 0)
+				continue;
+			if (tail == cap)
+				break;
+			snprintf(q[tail].path, sizeof q[tail].path, "%s/%s", dir, e->d_name);
+			if (lstat(q[tail].path, &st) == 0 && S_ISDIR(st.st_mode))
+				q[tail++].depth = depth + 1;
+		}
+		closedir(d);
+	}
+	free(q);
+	return rc;
+}
+
 /* The seccomp filter, on a memfd that bubblewrap reads (--seccomp FD). */
 static int
 seccomp(struct plan *p)
@@ -298,7 +393,11 @@ setenv_from(struct plan *p, const char *name, const char *value)
 int
 gl_jail_plan(struct gl_jail *j, char *err, size_t errsz)
 {
-	static const char *protect_defaults[] = { ".git/hooks", ".git/config" };
+	static const char *protect_defaults[] = { ".claude/settings.json",
+	    ".claude/settings.local.json", ".mcp.json" };
+	static const char *fs_keys[] = { "readonly", "readwrite", "tmpfs", "symlinks",
+	    "masked", "hidden", "absent", "unmasked", "protected", "unprotected",
+	    "skipped", "idmapped", "repositories" };
 	static const char *dev_rw[] = { "/dev/null", "/dev/zero", "/dev/full",
 	    "/dev/tty", "/dev/pts", "/dev/ptmx", "/dev/shm" };
 	static const char *dev_ro[] = { "/dev/random", "/dev/urandom", "/proc" };
@@ -316,7 +415,14 @@ gl_jail_plan(struct gl_jail *j, char *err, size_t errsz)
 	p->err = err;
 	p->errsz = errsz;
 	j->fs = jv_object();
+	for (i = 0; i < sizeof fs_keys / sizeof fs_keys[0]; i++)
+		j->fs = jv_object_set(j->fs, jv_string(fs_keys[i]), jv_array());
 	j->env = jv_array();
+	if (!pr->pid_namespace) {
+		perr(p, "pid_namespace = false is not supported: processes could outlive "
+		    "the jail; remove it from the profile");
+		goto out;
+	}
 	snprintf(uid, sizeof uid, "%u", (unsigned)j->uid);
 	snprintf(gid, sizeof gid, "%u", (unsigned)j->gid);
 
@@ -384,6 +490,8 @@ gl_jail_plan(struct gl_jail *j, char *err, size_t errsz)
 	snprintf(buf, sizeof buf, "%s/.gleisner", j->project);
 	if (protect(p, buf, 1) < 0)
 		goto out;
+	if (pr->protect_defaults && repositories(p, j->project) < 0)
+		goto out;
 	for (i = 0; pr->protect_defaults && i < sizeof protect_defaults / sizeof protect_defaults[0]; i++) {
 		snprintf(buf, sizeof buf, "%s/%s", j->project, protect_defaults[i]);
 		if (protect(p, buf, 0) < 0)
@@ -397,6 +505,9 @@ gl_jail_plan(struct gl_jail *j, char *err, size_t errsz)
 			goto out;
 	if (j->gl_config != NULL && mask(p, j->gl_config) < 0)
 		goto out;
+	for (i = 0; i < j->hide.n; i++)
+		if (mask(p, j->hide.v[i]) < 0)
+			goto out;
 
 	if (j->landlock != NULL) {
 		char fd[24];
@@ -410,6 +521,14 @@ gl_jail_plan(struct gl_jail *j, char *err, size_t errsz)
 			snprintf(fd, sizeof fd, "%d", j->landlock_fd);
 			if (gl_strv_push(&pre, "--report-fd") < 0 || gl_strv_push(&pre, fd) < 0)
 				goto out;
+		}
+		if (j->landlock_disabled) {
+			/* still there: it closes the report fd, reports, maps 126/127 */
+			if (gl_strv_push(&pre, "--disabled") < 0 || gl_strv_push(&pre, "--") < 0)
+				goto out;
+			gl_strv_free(&j->ll);
+			j->ll = pre;
+			goto env;
 		}
 		snprintf(fd, sizeof fd, "%lld", pr->landlock_min_abi > 0 ? pr->landlock_min_abi : 1);
 		if (gl_strv_push(&pre, "--require-abi") < 0 || gl_strv_push(&pre, fd) < 0)
@@ -437,6 +556,7 @@ gl_jail_plan(struct gl_jail *j, char *err, size_t errsz)
 	} else
 		gl_strv_free(&j->ll);
 
+env:
 	/* environment: cleared, then the fixed names and the allowlist */
 	if (bw(p, 1, "--clearenv") < 0 || setenv_from(p, "PATH", JAIL_PATH) < 0 ||
 	    setenv_from(p, "HOME", j->home) < 0 || setenv_from(p, "USER", j->user) < 0 ||

@@ -19,7 +19,9 @@ struct gl_jail {
 	const char *gl_config;		/* ~/.config/gleisner: always hidden */
 	struct gl_strv allow_paths;	/* extra read-write paths */
 	const char *landlock;		/* host path of gl-landlock, or NULL */
+	int landlock_disabled;		/* run it with --disabled (no rules) */
 	int landlock_fd;		/* its report fd, or -1 */
+	struct gl_strv hide;		/* masked whatever: e.g. the signing key */
 	uid_t uid;			/* ids inside */
 	gid_t gid;
 	int idmap;			/* root caller: writable trees idmapped */

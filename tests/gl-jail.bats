@@ -186,3 +186,67 @@ check_env() {
 	run -0 --separate-stderr jail -d "$P" -- claude --version
 	[[ "$output" == *"(Claude Code)"* ]]
 }
+
+check_git_escape() {
+	git -C "$P" init -q && git -C "$P" -c user.name=t -c user.email=t@t commit -q --allow-empty -m init
+	rm -rf "$P/.git/hooks"
+	[ -z "$AS" ] || chown -R 65534:65534 "$P"
+	# rebuild .git under a new name, plant hooks and an fsmonitor
+	run --separate-stderr jail -d "$P" -- sh -c 'mv .git .gitold'
+	[ "$status" -ne 0 ]
+	run --separate-stderr jail -d "$P" -- sh -c 'printf "#!/bin/sh\necho PWNED >> '"$T"'/pwned\n" > .git/hooks/pre-commit'
+	[ "$status" -ne 0 ]
+	run --separate-stderr jail -d "$P" -- sh -c 'printf "[core]\n\tfsmonitor = \"echo PWNED >> '"$T"'/pwned\"\n" >> .git/config'
+	[ "$status" -ne 0 ]
+	# the agent can still commit
+	run -0 --separate-stderr jail -d "$P" -- sh -c 'echo x > f && git add f && git -c user.name=a -c user.email=a@a commit -qm agent'
+	git -C "$P" status --short > /dev/null
+	git -C "$P" -c user.name=t -c user.email=t@t commit -q --allow-empty -m host
+	[ ! -e "$T/pwned" ]
+	[ -d "$P/.git/hooks" ] && [ -z "$(ls -A "$P/.git/hooks")" ]
+}
+@test "gl-jail: .git cannot be renamed and rebuilt, nor its hooks and config written (root and unprivileged)" { both check_git_escape; }
+
+@test "gl-jail: a nested repository's hooks and config and the project's Claude settings are read-only" {
+	jail_world
+	mkdir -p "$P/sub/.git/hooks" "$P/.claude"
+	echo '[core]' > "$P/sub/.git/config"
+	echo '{}' > "$P/.claude/settings.json"
+	run -2 --separate-stderr jail -d "$P" -- sh -c 'echo "[core]" >> sub/.git/config'
+	run -2 --separate-stderr jail -d "$P" -- sh -c 'echo x > sub/.git/hooks/post-checkout'
+	run -2 --separate-stderr jail -d "$P" -- sh -c 'echo "{\"hooks\":{}}" > .claude/settings.json'
+	[ "$(cat "$P/.claude/settings.json")" = '{}' ]
+	run -0 --separate-stderr jail -d "$P" --report "$T/r.json" -- true
+	jq -e --arg g "$P/sub/.git" '.filesystem.repositories | index($g)' "$T/r.json"
+}
+
+check_bind_into_hidden() {
+	run -125 --separate-stderr jail -d "$HOME/.config/gleisner/keys" -- cat local.pem
+	[[ "$output" != *signing-secret* ]]
+	[[ "$stderr" == *"which the jail hides"* ]]
+	mkdir -p "$P/x"
+	run -125 --separate-stderr jail -d "$P" --allow-path "$HOME/.config/gleisner/trusted" -- true
+	run -125 --separate-stderr jail -d "$HOME/.ssh" -- true
+}
+@test "gl-jail: a project or bind inside the key store or a deny entry is refused (root and unprivileged)" { both check_bind_into_hidden; }
+
+@test "gl-jail: a deny entry that is a symbolic link is refused with a clear reason" {
+	jail_world
+	ln -s "$T/outside" "$P/linked"
+	printf 'include = konishi\n[filesystem]\ndeny = %s/linked\n' "$P" > "$T/l.ini"
+	run -125 --separate-stderr jail -p "$T/l.ini" -d "$P" -- true
+	[[ "$stderr" == *"deny entry is a symbolic link"* ]]
+}
+
+@test "gl-jail: pid_namespace = false is refused: processes could outlive the jail" {
+	jail_world
+	printf 'include = konishi\n[process]\npid_namespace = false\n' > "$T/nopid.ini"
+	run -125 --separate-stderr jail -p "$T/nopid.ini" -d "$P" -- true
+	[[ "$stderr" == *"pid_namespace = false is not supported"* ]]
+}
+
+@test "gl-jail: every list of the report's filesystem section is an array, even when empty" {
+	jail_world
+	run -0 --separate-stderr jail -d "$P" --report "$T/r.json" -- true
+	jq -e '.filesystem | [.masked, .unmasked, .protected, .skipped, .repositories] | all(type == "array")' "$T/r.json"
+}
