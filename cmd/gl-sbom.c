@@ -19,8 +19,8 @@
 #include "io.h"
 #include "json.h"
 #include "purl.h"
+#include "sbom.h"
 #include "utf8.h"
-#include "uuid.h"
 
 #define MAX_DEPTH 32
 
@@ -242,9 +242,9 @@ main(int argc, char **argv)
 	struct {
 		const char *spec;	/* --spec-version: "1.5" (default) or "1.6" */
 	} o = { "1.5" };
-	char ts[GL_CLOCK_LEN], serial[GL_UUID_LEN + 9], *real, *body, **locks = NULL;
-	size_t nlocks = 0, i, len;
-	jv comps, deps, doc, meta, list, keys;
+	char ts[GL_CLOCK_LEN], why[32], *real, **locks = NULL;
+	size_t nlocks = 0, i;
+	jv comps, deps, doc;
 	int c, dfd;
 
 	while ((c = getopt_long(argc, argv, "+h", lo, NULL)) != -1) {
@@ -296,59 +296,14 @@ main(int argc, char **argv)
 	free(locks);
 	close(dfd);
 
-	/* components and dependencies, sorted by bom-ref (jv_keys sorts) */
-	list = jv_array();
-	keys = jv_keys(jv_copy(comps));
-	jv_array_foreach(keys, k, key)
-		list = jv_array_append(list, jv_object_get(jv_copy(comps), key));
-	jv_free(keys);
-	jv_free(comps);
-	comps = list;
-	list = jv_array();
-	keys = jv_keys(jv_copy(deps));
-	jv_array_foreach(keys, k, key) {
-		jv d = jv_object_set(jv_object(), jv_string("ref"), jv_copy(key));
-		d = jv_object_set(d, jv_string("dependsOn"),
-		    jv_keys(jv_object_get(jv_copy(deps), key)));
-		list = jv_array_append(list, d);
-	}
-	jv_free(keys);
-	jv_free(deps);
-	deps = list;
-
-	char *base = basename(real), *name = gl_utf8_pct_encode(base, strlen(base));
-	if (name == NULL)
-		err(GL_EX_SYS, "malloc");
-	jv tool = jv_object_set(jv_object(), jv_string("type"), jv_string("application"));
-	tool = jv_object_set(tool, jv_string("name"), jv_string("gl-sbom"));
-	tool = jv_object_set(tool, jv_string("version"), jv_string(GL_VERSION));
-	jv root = jv_object_set(jv_object(), jv_string("type"), jv_string("application"));
-	root = jv_object_set(root, jv_string("bom-ref"), jv_string("project"));
-	root = jv_object_set(root, jv_string("name"), jv_string(*name ? name : "project"));
-	meta = jv_object_set(jv_object(), jv_string("timestamp"), jv_string(ts));
-	meta = jv_object_set(meta, jv_string("tools"),
-	    jv_object_set(jv_object(), jv_string("components"), JV_ARRAY(tool)));
-	meta = jv_object_set(meta, jv_string("component"), root);
-	meta = jv_object_set(meta, jv_string("lifecycles"),
-	    JV_ARRAY(jv_object_set(jv_object(), jv_string("phase"), jv_string("pre-build"))));
-	free(name);
+	doc = gl_sbom_document(comps, deps, o.spec, ts, basename(real));
 	free(real);
-
-	doc = jv_object_set(jv_object(), jv_string("bomFormat"), jv_string("CycloneDX"));
-	doc = jv_object_set(doc, jv_string("specVersion"), jv_string(o.spec));
-	doc = jv_object_set(doc, jv_string("version"), jv_number(1));
-	doc = jv_object_set(doc, jv_string("metadata"), meta);
-	doc = jv_object_set(doc, jv_string("components"), comps);
-	doc = jv_object_set(doc, jv_string("dependencies"), deps);
-
-	/* the serial number names the rest of the document */
-	if ((body = gl_json_dump(jv_copy(doc), &len)) == NULL)
-		err(GL_EX_SYS, "malloc");
-	memcpy(serial, "urn:uuid:", 9);
-	if (gl_uuid_v5(gl_uuid_ns_sbom, body, len, serial + 9) < 0)
-		err(GL_EX_SYS, "uuid");
-	free(body);
-	doc = jv_object_set(doc, jv_string("serialNumber"), jv_string(serial));
+	if (!jv_is_valid(doc)) {
+		c = errno;
+		gl_json_errmsg(doc, why, sizeof why);
+		errno = c;
+		err(GL_EX_SYS, "%s", why);
+	}
 
 	if (gl_json_write_line(stdout, doc) < 0 || fflush(stdout) == EOF || ferror(stdout) ||
 	    fclose(stdout) == EOF)
