@@ -29,7 +29,7 @@ readwrite_bind = $HOME
 INI
 	run -1 --separate-stderr jail -p "$T/home.ini" -d "$P" -- cat "$HOME/.config/gleisner/keys/local.pem"
 	[[ "$output" != *signing-secret* ]]
-	run -1 --separate-stderr jail -p "$T/home.ini" -d "$P" -- sh -c "echo planted > $HOME/.config/gleisner/trusted/evil.pem"
+	run -2 --separate-stderr jail -p "$T/home.ini" -d "$P" -- sh -c "echo planted > $HOME/.config/gleisner/trusted/evil.pem"
 	[ ! -e "$HOME/.config/gleisner/trusted/evil.pem" ]
 	run -1 --separate-stderr jail -p "$T/home.ini" -d "$P" -- cat "$HOME/.ssh/id_ed25519"
 	[[ "$output" != *ssh-secret* ]]
@@ -43,11 +43,11 @@ check_outside() {
 @test "gl-jail: a host path outside the project and the profile cannot be read (root and unprivileged)" { both check_outside; }
 
 check_write_outside() {
-	run -1 --separate-stderr jail -d "$P" -- sh -c "echo x > /usr/gl-escape"
+	run -2 --separate-stderr jail -d "$P" -- sh -c "echo x > /usr/gl-escape"
 	[ ! -e /usr/gl-escape ]
-	run -1 --separate-stderr jail -d "$P" -- sh -c "echo x > /etc/gl-escape"
+	run -2 --separate-stderr jail -d "$P" -- sh -c "echo x > /etc/gl-escape"
 	[ ! -e /etc/gl-escape ]
-	run -1 --separate-stderr jail -d "$P" -- sh -c "echo x > $T/outside/new"
+	run -2 --separate-stderr jail -d "$P" -- sh -c "echo x > $T/outside/new"
 	[ ! -e "$T/outside/new" ]
 	# /tmp inside is a fresh tmpfs: nothing reaches the host's
 	run -0 --separate-stderr jail -d "$P" -- sh -c "echo x > /tmp/gl-escape-$$"
@@ -66,7 +66,7 @@ check_shadow() {
 check_gleisner_ro() {
 	mkdir -p "$P/.gleisner"; echo log > "$P/.gleisner/audit-1.jsonl"
 	[ -z "$AS" ] || chown -R 65534:65534 "$P/.gleisner"
-	run -1 --separate-stderr jail -d "$P" -- sh -c 'echo forged >> .gleisner/audit-1.jsonl'
+	run -2 --separate-stderr jail -d "$P" -- sh -c 'echo forged >> .gleisner/audit-1.jsonl'
 	run -1 --separate-stderr jail -d "$P" -- rm .gleisner/audit-1.jsonl
 	run -1 --separate-stderr jail -d "$P" -- mv .gleisner .gleisner-old
 	run -1 --separate-stderr jail -d "$P" -- touch .gleisner/attestation-0.json
@@ -188,7 +188,8 @@ check_env() {
 }
 
 check_git_escape() {
-	git -C "$P" init -q && git -C "$P" -c user.name=t -c user.email=t@t commit -q --allow-empty -m init
+	g() { git -c safe.directory='*' -C "$P" "$@"; }
+	g init -q && g -c user.name=t -c user.email=t@t commit -q --allow-empty -m init
 	rm -rf "$P/.git/hooks"
 	[ -z "$AS" ] || chown -R 65534:65534 "$P"
 	# rebuild .git under a new name, plant hooks and an fsmonitor
@@ -200,8 +201,8 @@ check_git_escape() {
 	[ "$status" -ne 0 ]
 	# the agent can still commit
 	run -0 --separate-stderr jail -d "$P" -- sh -c 'echo x > f && git add f && git -c user.name=a -c user.email=a@a commit -qm agent'
-	git -C "$P" status --short > /dev/null
-	git -C "$P" -c user.name=t -c user.email=t@t commit -q --allow-empty -m host
+	g status --short > /dev/null
+	g -c user.name=t -c user.email=t@t commit -q --allow-empty -m host
 	[ ! -e "$T/pwned" ]
 	[ -d "$P/.git/hooks" ] && [ -z "$(ls -A "$P/.git/hooks")" ]
 }
