@@ -163,8 +163,13 @@ enum kind {
 	ALWAYS,		/* every call */
 	TTY,		/* ioctl: cmd TIOCSTI or TIOCLINUX */
 	NSFLAGS,	/* flags (arg 0) with a bit of mask */
+	MODEBITS,	/* a mode argument (arg) with a bit of mask */
+	CREATBITS,	/* open(at): creating (flags arg) with a mode bit of mask */
 	PERSONA		/* personality other than the harmless ones */
 };
+
+#define SETID 06000u	/* S_ISUID | S_ISGID */
+#define CREATING 020000100u	/* O_CREAT | __O_TMPFILE */
 
 static const struct rule {
 	const char *name;
@@ -172,50 +177,64 @@ static const struct rule {
 	uint32_t ret;
 	uint32_t mask;
 	const char *when;
+	uint8_t arg, flagarg;	/* MODEBITS, CREATBITS: which arguments */
 } deny[] = {
-	{ "ioctl", TTY, RET_EPERM, 0, "cmd TIOCSTI or TIOCLINUX (low 32 bits)" },
-	{ "clone", NSFLAGS, RET_EPERM, NS_CLONE, "flags with CLONE_NEW*" },
-	{ "unshare", NSFLAGS, RET_EPERM, NS_UNSHARE, "flags with CLONE_NEW*" },
-	{ "clone3", ALWAYS, RET_ENOSYS, 0, NULL },
-	{ "setns", ALWAYS, RET_EPERM, 0, NULL },
-	{ "io_uring_setup", ALWAYS, RET_EPERM, 0, NULL },
-	{ "io_uring_enter", ALWAYS, RET_EPERM, 0, NULL },
-	{ "io_uring_register", ALWAYS, RET_EPERM, 0, NULL },
-	{ "mount", ALWAYS, RET_EPERM, 0, NULL },
-	{ "umount2", ALWAYS, RET_EPERM, 0, NULL },
-	{ "pivot_root", ALWAYS, RET_EPERM, 0, NULL },
-	{ "move_mount", ALWAYS, RET_EPERM, 0, NULL },
-	{ "open_tree", ALWAYS, RET_EPERM, 0, NULL },
-	{ "open_tree_attr", ALWAYS, RET_EPERM, 0, NULL },
-	{ "fsopen", ALWAYS, RET_EPERM, 0, NULL },
-	{ "fsconfig", ALWAYS, RET_EPERM, 0, NULL },
-	{ "fsmount", ALWAYS, RET_EPERM, 0, NULL },
-	{ "fspick", ALWAYS, RET_EPERM, 0, NULL },
-	{ "mount_setattr", ALWAYS, RET_EPERM, 0, NULL },
-	{ "ptrace", ALWAYS, RET_EPERM, 0, NULL },
-	{ "process_vm_readv", ALWAYS, RET_EPERM, 0, NULL },
-	{ "process_vm_writev", ALWAYS, RET_EPERM, 0, NULL },
-	{ "kcmp", ALWAYS, RET_EPERM, 0, NULL },
-	{ "pidfd_getfd", ALWAYS, RET_EPERM, 0, NULL },
-	{ "bpf", ALWAYS, RET_EPERM, 0, NULL },
-	{ "perf_event_open", ALWAYS, RET_EPERM, 0, NULL },
-	{ "userfaultfd", ALWAYS, RET_EPERM, 0, NULL },
-	{ "keyctl", ALWAYS, RET_EPERM, 0, NULL },
-	{ "add_key", ALWAYS, RET_EPERM, 0, NULL },
-	{ "request_key", ALWAYS, RET_EPERM, 0, NULL },
-	{ "acct", ALWAYS, RET_EPERM, 0, NULL },
-	{ "quotactl", ALWAYS, RET_EPERM, 0, NULL },
-	{ "quotactl_fd", ALWAYS, RET_EPERM, 0, NULL },
+	{ "ioctl", TTY, RET_EPERM, 0, "cmd TIOCSTI or TIOCLINUX (low 32 bits)", 0, 0 },
+	{ "clone", NSFLAGS, RET_EPERM, NS_CLONE, "flags with CLONE_NEW*", 0, 0 },
+	{ "unshare", NSFLAGS, RET_EPERM, NS_UNSHARE, "flags with CLONE_NEW*", 0, 0 },
+	{ "clone3", ALWAYS, RET_ENOSYS, 0, NULL, 0, 0 },
+	{ "setns", ALWAYS, RET_EPERM, 0, NULL, 0, 0 },
+	{ "io_uring_setup", ALWAYS, RET_EPERM, 0, NULL, 0, 0 },
+	{ "io_uring_enter", ALWAYS, RET_EPERM, 0, NULL, 0, 0 },
+	{ "io_uring_register", ALWAYS, RET_EPERM, 0, NULL, 0, 0 },
+	{ "mount", ALWAYS, RET_EPERM, 0, NULL, 0, 0 },
+	{ "umount2", ALWAYS, RET_EPERM, 0, NULL, 0, 0 },
+	{ "pivot_root", ALWAYS, RET_EPERM, 0, NULL, 0, 0 },
+	{ "move_mount", ALWAYS, RET_EPERM, 0, NULL, 0, 0 },
+	{ "open_tree", ALWAYS, RET_EPERM, 0, NULL, 0, 0 },
+	{ "open_tree_attr", ALWAYS, RET_EPERM, 0, NULL, 0, 0 },
+	{ "fsopen", ALWAYS, RET_EPERM, 0, NULL, 0, 0 },
+	{ "fsconfig", ALWAYS, RET_EPERM, 0, NULL, 0, 0 },
+	{ "fsmount", ALWAYS, RET_EPERM, 0, NULL, 0, 0 },
+	{ "fspick", ALWAYS, RET_EPERM, 0, NULL, 0, 0 },
+	{ "mount_setattr", ALWAYS, RET_EPERM, 0, NULL, 0, 0 },
+	{ "ptrace", ALWAYS, RET_EPERM, 0, NULL, 0, 0 },
+	{ "process_vm_readv", ALWAYS, RET_EPERM, 0, NULL, 0, 0 },
+	{ "process_vm_writev", ALWAYS, RET_EPERM, 0, NULL, 0, 0 },
+	{ "kcmp", ALWAYS, RET_EPERM, 0, NULL, 0, 0 },
+	{ "pidfd_getfd", ALWAYS, RET_EPERM, 0, NULL, 0, 0 },
+	{ "bpf", ALWAYS, RET_EPERM, 0, NULL, 0, 0 },
+	{ "perf_event_open", ALWAYS, RET_EPERM, 0, NULL, 0, 0 },
+	{ "userfaultfd", ALWAYS, RET_EPERM, 0, NULL, 0, 0 },
+	{ "keyctl", ALWAYS, RET_EPERM, 0, NULL, 0, 0 },
+	{ "add_key", ALWAYS, RET_EPERM, 0, NULL, 0, 0 },
+	{ "request_key", ALWAYS, RET_EPERM, 0, NULL, 0, 0 },
+	{ "acct", ALWAYS, RET_EPERM, 0, NULL, 0, 0 },
+	{ "quotactl", ALWAYS, RET_EPERM, 0, NULL, 0, 0 },
+	{ "quotactl_fd", ALWAYS, RET_EPERM, 0, NULL, 0, 0 },
 	{ "personality", PERSONA, RET_EPERM, 0,
-	    "persona not 0, PER_LINUX32, UNAME26 or the query 0xffffffff" },
-	{ "kexec_load", ALWAYS, RET_KILL, 0, NULL },
-	{ "kexec_file_load", ALWAYS, RET_KILL, 0, NULL },
-	{ "init_module", ALWAYS, RET_KILL, 0, NULL },
-	{ "finit_module", ALWAYS, RET_KILL, 0, NULL },
-	{ "delete_module", ALWAYS, RET_KILL, 0, NULL },
-	{ "reboot", ALWAYS, RET_KILL, 0, NULL },
-	{ "swapon", ALWAYS, RET_KILL, 0, NULL },
-	{ "swapoff", ALWAYS, RET_KILL, 0, NULL },
+	    "persona not 0, PER_LINUX32, UNAME26 or the query 0xffffffff", 0, 0 },
+	/* no set-id files: in a root caller's jail they land owned by root */
+	{ "chmod", MODEBITS, RET_EPERM, SETID, "mode with S_ISUID or S_ISGID", 1, 0 },
+	{ "fchmod", MODEBITS, RET_EPERM, SETID, "mode with S_ISUID or S_ISGID", 1, 0 },
+	{ "fchmodat", MODEBITS, RET_EPERM, SETID, "mode with S_ISUID or S_ISGID", 2, 0 },
+	{ "fchmodat2", MODEBITS, RET_EPERM, SETID, "mode with S_ISUID or S_ISGID", 2, 0 },
+	{ "creat", MODEBITS, RET_EPERM, SETID, "mode with S_ISUID or S_ISGID", 1, 0 },
+	{ "mknod", MODEBITS, RET_EPERM, SETID, "mode with S_ISUID or S_ISGID", 1, 0 },
+	{ "mknodat", MODEBITS, RET_EPERM, SETID, "mode with S_ISUID or S_ISGID", 2, 0 },
+	{ "open", CREATBITS, RET_EPERM, SETID,
+	    "creating with S_ISUID or S_ISGID in the mode", 2, 1 },
+	{ "openat", CREATBITS, RET_EPERM, SETID,
+	    "creating with S_ISUID or S_ISGID in the mode", 3, 2 },
+	{ "openat2", ALWAYS, RET_ENOSYS, 0, NULL, 0, 0 },
+	{ "kexec_load", ALWAYS, RET_KILL, 0, NULL, 0, 0 },
+	{ "kexec_file_load", ALWAYS, RET_KILL, 0, NULL, 0, 0 },
+	{ "init_module", ALWAYS, RET_KILL, 0, NULL, 0, 0 },
+	{ "finit_module", ALWAYS, RET_KILL, 0, NULL, 0, 0 },
+	{ "delete_module", ALWAYS, RET_KILL, 0, NULL, 0, 0 },
+	{ "reboot", ALWAYS, RET_KILL, 0, NULL, 0, 0 },
+	{ "swapon", ALWAYS, RET_KILL, 0, NULL, 0, 0 },
+	{ "swapoff", ALWAYS, RET_KILL, 0, NULL, 0, 0 },
 };
 #define NDENY (sizeof deny / sizeof deny[0])
 
@@ -355,6 +374,24 @@ emit_deny(struct prog *p, const struct rule *r, int nr)
 		/* clone and unshare read only the low word of their flags */
 		JEQ(p, (uint32_t)nr, 0, 3);
 		LD(p, OFF_ARG(0));
+		JSET(p, r->mask, 0, 1);
+		RET(p, r->ret);
+		LD(p, OFF_NR);
+		break;
+	case MODEBITS:
+		JEQ(p, (uint32_t)nr, 0, 3);
+		LD(p, OFF_ARG(r->arg));
+		JSET(p, r->mask, 0, 1);
+		RET(p, r->ret);
+		LD(p, OFF_NR);
+		break;
+	case CREATBITS:
+		/* without O_CREAT the mode argument is not used (and may hold
+		 * anything), so look at it only when creating */
+		JEQ(p, (uint32_t)nr, 0, 5);
+		LD(p, OFF_ARG(r->flagarg));
+		JSET(p, CREATING, 0, 3);
+		LD(p, OFF_ARG(r->arg));
 		JSET(p, r->mask, 0, 1);
 		RET(p, r->ret);
 		LD(p, OFF_NR);

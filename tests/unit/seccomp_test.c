@@ -111,6 +111,32 @@ namespaces(void)
 	return bad;
 }
 
+/* no set-id bits, but ordinary modes and opens work */
+static int
+setid(void)
+{
+	char path[] = "/tmp/gl-seccomp-setid.XXXXXX";
+	int fd = mkstemp(path), bad = 0, f2;
+
+	if (fd < 0)
+		return 255;
+	bad |= fails(syscall(SYS_chmod, path, 04755), EPERM);
+	bad |= fails(syscall(SYS_fchmod, fd, 02755), EPERM) << 1;
+	bad |= fails(syscall(SYS_fchmodat, AT_FDCWD, path, 06755), EPERM) << 2;
+	bad |= (syscall(SYS_chmod, path, 0755) == 0 ? 0 : 1) << 3;
+	unlink(path);
+	bad |= fails(syscall(SYS_openat, AT_FDCWD, path, O_CREAT | O_WRONLY, 04755), EPERM) << 4;
+	bad |= fails(syscall(SYS_open, path, O_CREAT | O_WRONLY, 02755), EPERM) << 5;
+	bad |= fails(syscall(SYS_creat, path, 04755), EPERM) << 6;
+	/* without O_CREAT the mode argument is ignored, whatever it holds */
+	f2 = (int)syscall(SYS_openat, AT_FDCWD, "/dev/null", O_RDONLY, 07777);
+	bad |= (f2 >= 0 ? 0 : 1) << 7;
+	f2 = (int)syscall(SYS_openat, AT_FDCWD, path, O_CREAT | O_WRONLY, 0644);
+	bad |= (f2 >= 0 ? 0 : 1) << 8;
+	unlink(path);
+	return bad;
+}
+
 static const char *const eperm[] = {
 	"io_uring_setup", "io_uring_enter", "io_uring_register", "mount", "umount2",
 	"pivot_root", "move_mount", "open_tree", "open_tree_attr", "fsopen", "fsconfig",
@@ -299,6 +325,8 @@ main(void)
 	CHECK(filtered("disabled", "errno", NULL, denied) == 0);
 	CHECK(filtered("nodejs", "kill", NULL, denied) == 0);
 	CHECK(filtered("disabled", "kill", NULL, persona) == 0);
+	CHECK(filtered("disabled", "errno", NULL, setid) == 0);
+	CHECK(filtered("nodejs", "kill", NULL, setid) == 0);
 	CHECK(filtered("disabled", "errno", NULL, kexec) == 128 + SIGSYS);
 	CHECK(filtered("disabled", "errno", NULL, reboot_) == 128 + SIGSYS);
 	CHECK(filtered("disabled", "errno", NULL, finit) == 128 + SIGSYS);
