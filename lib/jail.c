@@ -397,7 +397,7 @@ gl_jail_plan(struct gl_jail *j, char *err, size_t errsz)
 	    ".claude/settings.local.json", ".mcp.json" };
 	static const char *fs_keys[] = { "readonly", "readwrite", "tmpfs", "symlinks",
 	    "masked", "hidden", "absent", "unmasked", "protected", "unprotected",
-	    "skipped", "idmapped", "repositories" };
+	    "skipped", "idmapped", "repositories", "created" };
 	static const char *dev_rw[] = { "/dev/null", "/dev/zero", "/dev/full",
 	    "/dev/tty", "/dev/pts", "/dev/ptmx", "/dev/shm" };
 	static const char *dev_ro[] = { "/dev/random", "/dev/urandom", "/proc" };

@@ -119,11 +119,13 @@ a_gitconfig() {
 
 a_hooks_absent() {
 	rm -rf "$P/.git/hooks"
-	JREPORT=$T/r.json injail 'mkdir -p .git/hooks && echo "echo pwned" > .git/hooks/post-checkout; true'
-	# the agent could create it: the report must say the path was not protected
-	jq -e --arg p "$P/.git/hooks" '.filesystem.unprotected | map(.path) | index($p) != null' "$T/r.json"
+	JREPORT=$T/r.json injail 'mkdir -p .git/hooks; echo "echo pwned" > .git/hooks/post-checkout; true'
+	# gl-jail makes the missing hooks directory (empty, on the host) and
+	# binds it read-only: nothing planted, and the report says so
+	[ -d "$P/.git/hooks" ] && [ -z "$(ls -A "$P/.git/hooks")" ]
+	jq -e --arg p "$P/.git/hooks" '(.filesystem.created | index($p) != null) and (.filesystem.protected | index($p) != null)' "$T/r.json"
 }
-@test "attack: creating .git/hooks where none existed is reported as unprotected" { as_both a_hooks_absent; }
+@test "attack: creating .git/hooks where none existed plants nothing" { as_both a_hooks_absent; }
 
 a_env_created() {
 	printf 'include = konishi\n[filesystem]\ndeny = %s/.env\n' "$P" > "$T/env.ini"
