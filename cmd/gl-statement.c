@@ -26,6 +26,8 @@ struct opts {
 	const char *parent;	/* --parent: the parent DSSE envelope */
 	char **skipped;		/* --skipped-parent: envelopes passed over */
 	size_t nskipped;
+	char **notes;		/* --note: completeness notes of the caller's */
+	size_t nnotes;
 	const char *id;		/* --invocation-id */
 	const char *started;	/* --started */
 	const char *finished;	/* --finished */
@@ -40,7 +42,7 @@ usage(FILE *f)
 	fprintf(f, "usage: gl-statement --invocation-id UUID --started TIME --finished TIME\n"
 	    "           [--diff FILE] [--events FILE] [--git FILE] [--jail-report FILE]\n"
 	    "           [--landlock-report FILE] [--parent FILE] [--skipped-parent FILE]...\n"
-	    "           [--project DIR] [--tool-version STRING] [--exit-code N]\n"
+	    "           [--project DIR] [--tool-version STRING] [--exit-code N] [--note TEXT]...\n"
 	    "           [--] [COMMAND [ARG ...]]\n"
 	    "       gl-statement git-state DIR\n");
 }
@@ -120,6 +122,7 @@ main(int argc, char *argv[])
 		{ "invocation-id", required_argument, NULL, 'i' },
 		{ "jail-report", required_argument, NULL, 'j' },
 		{ "landlock-report", required_argument, NULL, 'l' },
+		{ "note", required_argument, NULL, 'n' },
 		{ "parent", required_argument, NULL, 'p' },
 		{ "project", required_argument, NULL, 'P' },
 		{ "skipped-parent", required_argument, NULL, 's' },
@@ -147,6 +150,14 @@ main(int argc, char *argv[])
 		case 'i': o.id = optarg; break;
 		case 'j': o.jail = optarg; break;
 		case 'l': o.landlock = optarg; break;
+		case 'n':
+			if (!gl_utf8_valid(optarg, strlen(optarg)))
+				errx(GL_EX_USAGE, "--note: not UTF-8");
+			if ((o.notes = reallocarray(o.notes, o.nnotes + 1,
+			    sizeof *o.notes)) == NULL)
+				err(GL_EX_SYS, "reallocarray");
+			o.notes[o.nnotes++] = optarg;
+			break;
 		case 'p': o.parent = optarg; break;
 		case 'P': o.project = optarg; break;
 		case 'S': o.started = optarg; break;
@@ -252,9 +263,12 @@ main(int argc, char *argv[])
 		free(buf);
 		gl_statement_skipped(&st, o.skipped[i], hex);
 	}
+	for (i = 0; i < o.nnotes; i++)
+		gl_statement_note(&st, o.notes[i]);
 	v = gl_statement_finish(&st);
 	gl_statement_free(&st);
 	free(o.skipped);
+	free(o.notes);
 	if (gl_json_write_line(stdout, v) < 0 || fflush(stdout) != 0 ||
 	    ferror(stdout) || fclose(stdout) != 0)
 		err(GL_EX_SYS, "stdout");

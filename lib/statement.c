@@ -262,6 +262,12 @@ gl_statement_diff(struct gl_statement *s, jv diff)
 }
 
 void
+gl_statement_note(struct gl_statement *s, const char *text)
+{
+	s->notes = jv_array_append(s->notes, jv_string(text));
+}
+
+void
 gl_statement_skipped(struct gl_statement *s, const char *path, const char *hex)
 {
 	jv ann = kv("role", jv_string("skipped-parent"));

@@ -51,6 +51,8 @@ void gl_statement_events(struct gl_statement *s, const char *path, jv summary,
  * invalid. */
 jv gl_statement_diff(struct gl_statement *s, jv diff);
 /* An envelope passed over as parent, read from path. */
+/* A completeness note of the caller's (e.g. an input that could not be read). */
+void gl_statement_note(struct gl_statement *s, const char *text);
 void gl_statement_skipped(struct gl_statement *s, const char *path,
     const char *hex);
 /* The Statement.  Everything assembled is consumed. */

@@ -341,3 +341,11 @@ git_repo() {
 	echo "$output" | jq -e '.predicate.runDetails.byproducts[-1].annotations.completeness
 	    == {"events":true,"materials":false,"subjects":true}'
 }
+
+@test "gl-statement: --note adds completeness notes; without --diff subjects are incomplete" {
+	run -0 --separate-stderr gl-statement --invocation-id 3f0c1a5e-1111-4222-8333-944455556666 \
+		--started 2026-12-03T10:00:00Z --finished 2026-12-03T10:00:01Z \
+		--note "the snapshot diff failed: input too large" -- true
+	echo "$output" | jq -e '.predicate.runDetails.byproducts[] | select(.annotations.role == "session") | .annotations |
+		(.completenessNotes | index("the snapshot diff failed: input too large")) and .completeness.subjects == false'
+}

@@ -329,3 +329,32 @@ payload() {
 	run -4 --separate-stderr sh -c "gleisner verify '$(att)' > /dev/full"
 	run -4 --separate-stderr sh -c "gleisner inspect '$(att)' > /dev/full"
 }
+
+# a copy of the tools in which one stage is replaced by a wrapper
+tools_with() {	# NAME SCRIPT
+	mkdir -p "$T/tools"
+	cp "$GL_BIN"/gl-* "$GL_BIN"/gleisner "$T/tools/"
+	mv "$T/tools/$1" "$T/tools/$1.real"
+	printf '#!/bin/sh\n%s\n' "$2" > "$T/tools/$1"
+	chmod 755 "$T/tools/$1"
+}
+
+@test "gleisner record: a snapshot that cannot be diffed still yields an attestation saying so" {
+	tools_with gl-snapshot 'if [ "$1" = diff ]; then echo "gl-snapshot: post.json: input too large" >&2; exit 3; fi
+exec "$0.real" "$@"'
+	run -0 --separate-stderr "$T/tools/gleisner" record -d "$P" -- sh -c 'echo x > made.txt'
+	[[ "$stderr" == *"the snapshot diff failed"* ]]
+	run -0 --separate-stderr gleisner verify "$(att)"
+	payload "$(att)" | jq -e '.subject == [] and ([.predicate.runDetails.byproducts[] | select(.annotations.role == "session")
+		| .annotations.completenessNotes[] | select(test("^subjects: the snapshot diff failed: .*input too large"))] | length == 1)'
+}
+
+@test "gleisner record: an audit log that cannot be read as events is named, and the gap noted" {
+	tools_with gl-watch 'out=; prev=; for a; do [ "$prev" = -o ] && out=$a; prev=$a; done
+"$0.real" "$@" & w=$!
+trap "kill -TERM $w" TERM
+wait $w; wait $w; echo "not json" >> "$out"'
+	run -0 --separate-stderr "$T/tools/gleisner" record -d "$P" -- true
+	payload "$(att)" | jq -e '[.predicate.runDetails.byproducts[] | select(.annotations.role == "session")
+		| .annotations | .completeness.events == false and (.completenessNotes | any(test("^events: ")))] == [true]'
+}
