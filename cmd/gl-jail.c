@@ -18,17 +18,30 @@
 #include <unistd.h>
 
 #include "bwrap.h"
+#include "cgroup.h"
 #include "exec.h"
 #include "gl.h"
 #include "io.h"
 #include "jail.h"
 #include "json.h"
+#include "landlock.h"
 #include "ns.h"
+#include "probe.h"
 #include "profile.h"
+#include "rlimit.h"
 
 #define MAXKEEP 16
 #define HOST_UID_BASE 2147352576U	/* 0x7ffe0000: root callers' jails */
+#define DEGRADE_CGROUP 1		/* --allow-degraded layers */
+#define DEGRADE_LANDLOCK 2
 
+/* what the jail measures once bubblewrap reports its pid */
+struct measure {
+	const struct gl_cgroup *cg;
+	const struct gl_rlimits *rl;
+	jv rlimits;			/* the limits read back */
+	int joined;			/* the jail's pid is in the cgroup */
+};
 
 static void
 usage(FILE *f)
@@ -36,8 +49,74 @@ usage(FILE *f)
 	fprintf(f,
 	    "usage: gl-jail [-p profile] [-d project] [--report file] [--landlock-report-fd fd]\n"
 	    "               [--keep-fd fd]... [--allow-path path]... [--no-landlock]\n"
-	    "               [--host-uid uid] -- command [arg ...]\n"
-	    "       gl-jail [-p profile] --print-profile\n");
+	    "               [--allow-degraded layer[,layer]] [--host-uid uid] -- command [arg ...]\n"
+	    "       gl-jail [-p profile] --print-profile\n"
+	    "       gl-jail --probe [--human]\n");
+}
+
+/* A layer the profile asks for cannot be set up: fail closed (SPEC 5). */
+static void
+refuse(const char *why, const char *hint)
+{
+	warnx("%s", why);
+	fprintf(stderr, "gl-jail: hint: %s\n", hint);
+	exit(GL_EX_SETUP);
+}
+
+static int
+degrade_arg(const char *s)
+{
+	char buf[128], *tok, *save;
+	int m = 0;
+
+	snprintf(buf, sizeof buf, "%s", s);
+	for (tok = strtok_r(buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+		if (strcmp(tok, "cgroup") == 0)
+			m |= DEGRADE_CGROUP;
+		else if (strcmp(tok, "landlock") == 0)
+			m |= DEGRADE_LANDLOCK;
+		else
+			errx(GL_EX_SETUP, "--allow-degraded: %s: unknown layer (cgroup, landlock)", tok);
+	}
+	return m;
+}
+
+static jv
+degrade(jv a, const char *layer, const char *why)
+{
+	if (jv_get_kind(a) != JV_KIND_ARRAY) {
+		jv_free(a);
+		a = jv_array();
+	}
+	return jv_array_append(a, jv_object_set(jv_object_set(jv_object(), jv_string("layer"),
+	    jv_string(layer)), jv_string("reason"), jv_string(why)));
+}
+
+static void
+started(struct gl_bwrap *b, pid_t jail)
+{
+	struct measure *m = b->ctx;
+	int alive = kill(jail, 0) == 0;
+
+	/* the jail's own limits; bubblewrap's (the same, inherited) when the
+	 * command was gone already */
+	jv_free(m->rlimits);
+	m->rlimits = gl_rlimit_report(m->rl, alive ? jail : b->pid, alive ? "jail" : "bubblewrap");
+	m->joined = gl_cgroup_contains(m->cg, jail) || gl_cgroup_contains(m->cg, b->pid);
+}
+
+/* --probe: what this machine can enforce */
+static int
+probe(int human)
+{
+	jv p = gl_probe();
+	int rc = human ? gl_probe_human(stdout, p) : gl_json_write_line(stdout, p);
+
+	if (rc < 0 || fclose(stdout) == EOF) {
+		warn("stdout");
+		return GL_EX_SETUP;
+	}
+	return 0;
 }
 
 static int
@@ -86,6 +165,9 @@ main(int argc, char *argv[])
 		{ "no-landlock", no_argument, NULL, 'N' },
 		{ "host-uid", required_argument, NULL, 'u' },
 		{ "print-profile", no_argument, NULL, 'P' },
+		{ "allow-degraded", required_argument, NULL, 'D' },
+		{ "probe", no_argument, NULL, 'R' },
+		{ "human", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -101,14 +183,22 @@ main(int argc, char *argv[])
 		long host_uid;		/* --host-uid, root callers only */
 		struct gl_strv allow;	/* --allow-path */
 		int print;		/* --print-profile */
+		int degrade;		/* --allow-degraded: DEGRADE_* */
+		int probe, human;	/* --probe [--human] */
 	} o = { .profile = "konishi", .project = ".", .llfd = -1, .host_uid = -1 };
 	struct gl_profile prof;
 	struct gl_jail j;
 	struct gl_bwrap bw;
+	struct gl_cgroup cg;
+	struct gl_cgroup_limits lim;
+	struct gl_rlimits rl;
+	struct measure m = { .rlimits = jv_null() };
+	int joinfds[GL_CGROUP_MAXDIRS], abi = 0, minabi;
+	jv degraded = jv_null();	/* the layers --allow-degraded let go */
 	struct passwd *pw;
 	struct sigaction sa;
 	char errbuf[512], stage[] = "/tmp/.gl-jail.XXXXXX", *project, *dir, llpath[PATH_MAX];
-	char cfg[PATH_MAX], line[512], *s;
+	char cfg[PATH_MAX], line[1024], *s;
 	const char *home;
 	jv measured, rep;
 	int ch, code;
@@ -133,6 +223,9 @@ main(int argc, char *argv[])
 			break;
 		case 'N': o.no_landlock = 1; break;
 		case 'P': o.print = 1; break;
+		case 'D': o.degrade |= degrade_arg(optarg); break;
+		case 'R': o.probe = 1; break;
+		case 'H': o.human = 1; break;
 		case 'u':
 			o.host_uid = strtol(optarg, &s, 10);
 			if (*s != '\0' || o.host_uid < 1 || o.host_uid >= 4294967295L)
@@ -145,9 +238,11 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (o.print && argc == 0)
+	if (o.probe && argc == 0 && !o.print)
+		return probe(o.human);
+	if (o.print && argc == 0 && !o.probe && !o.human)
 		return print_profile(o.profile);
-	if (argc == 0 || o.print) {
+	if (argc == 0 || o.print || o.probe || o.human) {
 		usage(stderr);
 		return GL_EX_SETUP;
 	}
@@ -175,6 +270,19 @@ main(int argc, char *argv[])
 		free(dir);
 		if (access(llpath, X_OK) < 0)
 			err(GL_EX_SETUP, "%s", llpath);
+		/* gl-landlock would refuse inside; say so here, before anything */
+		abi = gl_landlock_abi();
+		minabi = prof.landlock_min_abi > 0 ? (int)prof.landlock_min_abi : 1;
+		if (abi < minabi) {
+			snprintf(line, sizeof line, "landlock: the kernel offers ABI %d, the profile "
+			    "needs %d", abi, minabi);
+			if (!(o.degrade & DEGRADE_LANDLOCK))
+				refuse(line, "use a kernel with Landlock enabled (lsm=landlock), lower "
+				    "[landlock] min_abi, or pass --allow-degraded landlock");
+			warnx("warning: %s; running without Landlock (--allow-degraded landlock)", line);
+			degraded = degrade(degraded, "landlock", line);
+			llpath[0] = '\0';
+		}
 	}
 
 	memset(&j, 0, sizeof j);
@@ -184,7 +292,7 @@ main(int argc, char *argv[])
 	j.user = pw != NULL ? pw->pw_name : "gleisner";
 	j.gl_config = cfg;
 	j.allow_paths = o.allow;
-	j.landlock = o.no_landlock ? NULL : llpath;
+	j.landlock = llpath[0] == '\0' ? NULL : llpath;
 	j.landlock_fd = o.llfd;
 	j.uid = getuid();
 	j.gid = getgid();
@@ -215,6 +323,29 @@ main(int argc, char *argv[])
 		errx(GL_EX_SETUP, "%s", errbuf);
 	}
 
+	/* the session cgroup and the rlimits; memory and pids fail closed */
+	lim.memory_mb = prof.max_memory_mb;
+	lim.pids = prof.max_pids;
+	lim.cpu_percent = prof.max_cpu_percent;
+	if (gl_cgroup_create(&cg, &lim, errbuf, sizeof errbuf) < 0 && (lim.memory_mb > 0 || lim.pids > 0)) {
+		if (!(o.degrade & DEGRADE_CGROUP)) {
+			gl_jail_unstage(&j);
+			snprintf(line, sizeof line, "cgroup: cannot enforce max_memory_mb and max_pids: %s",
+			    errbuf);
+			refuse(line, "delegate a cgroup v2 subtree with memory and pids to this user "
+			    "(systemd-run --user -p Delegate=yes), set them to 0 in the profile, "
+			    "or pass --allow-degraded cgroup");
+		}
+		warnx("warning: cgroup: %s; memory and pids are not limited (--allow-degraded cgroup)",
+		    errbuf);
+		degraded = degrade(degraded, "cgroup", errbuf);
+	}
+	if (gl_cgroup_guard(&cg) < 0)
+		warn("warning: cgroup guard");
+	gl_rlimit_plan(&rl, &prof, j.idmap);
+	m.cg = &cg;
+	m.rl = &rl;
+
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = gl_bwrap_forward;
 	sa.sa_flags = SA_RESTART;
@@ -230,6 +361,11 @@ main(int argc, char *argv[])
 	bw.uid = j.uid;
 	bw.gid = j.gid;
 	bw.drop = j.idmap;
+	bw.join = joinfds;
+	bw.njoin = gl_cgroup_procs_fds(&cg, joinfds, GL_CGROUP_MAXDIRS);
+	bw.rl = &rl;
+	bw.started = started;
+	bw.ctx = &m;
 	for (i = 0; i < o.nkeep; i++)
 		bw.keep[bw.nkeep++] = o.keep[i];
 	for (i = 0; i < j.ndatafds; i++)
@@ -238,18 +374,35 @@ main(int argc, char *argv[])
 	if (code < 0)
 		warnx("%s", errbuf);
 	measured = jv_object_set(bw.measured, jv_string("idmapped"), jv_bool(j.idmap));
+	gl_cgroup_finish(&cg);
 	gl_jail_unstage(&j);
 
+	if (jv_get_kind(m.rlimits) != JV_KIND_OBJECT) {
+		jv_free(m.rlimits);
+		m.rlimits = gl_rlimit_report(&rl, 0, "none");
+	}
+	rep = jv_object_set(gl_cgroup_report(&cg), jv_string("joined"), jv_bool(m.joined));
 	if (o.report != NULL) {
-		rep = gl_jail_report(&prof, &j, argv, measured, code);
+		/* what was really enforced replaces gl_jail_report's placeholders */
+		jv ll = gl_json_get(rep = jv_object_set(gl_jail_report(&prof, &j, argv, measured,
+		    code), jv_string("cgroup"), rep), "landlock");
+		ll = jv_object_set(ll, jv_string("abi"), jv_number(abi));
+		rep = jv_object_set(rep, jv_string("landlock"), ll);
+		rep = jv_object_set(rep, jv_string("rlimits"), m.rlimits);
+		rep = jv_object_set(rep, jv_string("degraded"), jv_get_kind(degraded) ==
+		    JV_KIND_ARRAY ? degraded : jv_array());
 		if ((s = gl_json_dump(rep, &n)) == NULL)
 			errx(GL_EX_SETUP, "out of memory");
 		s[n++] = '\n';
 		if (gl_io_write_atomic(o.report, s, n, 0644) < 0)
 			err(GL_EX_SETUP, "%s", o.report);
 		free(s);
-	} else
+	} else {
 		jv_free(measured);
+		jv_free(rep);
+		jv_free(m.rlimits);
+		jv_free(degraded);
+	}
 	gl_jail_free(&j);
 	gl_profile_free(&prof);
 	gl_strv_free(&o.allow);

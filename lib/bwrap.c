@@ -35,9 +35,19 @@ child(struct gl_bwrap *b, pid_t parent, int argsfd, int statusfd)
 	int keep[GL_BWRAP_MAXKEEP + 2];
 	size_t i, n = 0, nk = 0;
 
+	/* into the session cgroup first, so everything bwrap starts is in it */
+	for (i = 0; i < b->njoin; i++)
+		if (write(b->join[i], "0", 1) != 1) {
+			fprintf(stderr, "gl-jail: joining the session cgroup: %s\n", strerror(errno));
+			_exit(GL_EX_SETUP);
+		}
 	if (b->drop && (setgroups(0, NULL) < 0 || setresgid(b->gid, b->gid, b->gid) < 0 ||
 	    setresuid(b->uid, b->uid, b->uid) < 0 || getuid() != b->uid)) {
 		fprintf(stderr, "gl-jail: dropping to uid %u: %s\n", (unsigned)b->uid, strerror(errno));
+		_exit(GL_EX_SETUP);
+	}
+	if (b->rl != NULL && gl_rlimit_apply(b->rl) < 0) {
+		fprintf(stderr, "gl-jail: setrlimit: %s\n", strerror(errno));
 		_exit(GL_EX_SETUP);
 	}
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
@@ -89,6 +99,8 @@ status(struct gl_bwrap *b, int fd)
 			jv_free(b->measured);
 			b->measured = jv_object_set(gl_ns_identity(jp), jv_string("namespaces"),
 			    gl_ns_measure(jp));
+			if (b->started != NULL)
+				b->started(b, jp);
 		}
 		if (jv_get_kind(ec) == JV_KIND_NUMBER)
 			code = (int)jv_number_value(ec);

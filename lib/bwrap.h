@@ -6,6 +6,7 @@
 #include <jv.h>
 
 #include "profile.h"
+#include "rlimit.h"
 
 #define GL_BWRAP_MAXKEEP 96
 
@@ -19,6 +20,12 @@ struct gl_bwrap {
 	uid_t uid;			/* drop to uid/gid before bwrap … */
 	gid_t gid;
 	int drop;			/* … when set (a root caller) */
+	const int *join;		/* cgroup.procs fds the child writes "0" to */
+	size_t njoin;			/* (before dropping privileges) */
+	const struct gl_rlimits *rl;	/* set in the child before exec, or NULL */
+	/* called once bubblewrap reports the jail's pid, to measure it */
+	void (*started)(struct gl_bwrap *b, pid_t jail);
+	void *ctx;			/* for started */
 	/* out */
 	pid_t pid;			/* bubblewrap, while it runs */
 	jv measured;			/* identity and namespaces of the jail */
