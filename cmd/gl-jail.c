@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -48,7 +49,7 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: gl-jail [-p profile] [-d project] [--report file] [--landlock-report-fd fd]\n"
-	    "               [--keep-fd fd]... [--allow-path path]... [--no-landlock]\n"
+	    "               [--keep-fd fd]... [--allow-path path]... [--hide path]... [--no-landlock]\n"
 	    "               [--allow-degraded layer[,layer]] [--host-uid uid] -- command [arg ...]\n"
 	    "       gl-jail [-p profile] --print-profile\n"
 	    "       gl-jail --probe [--human]\n");
@@ -163,6 +164,7 @@ main(int argc, char *argv[])
 		{ "keep-fd", required_argument, NULL, 'k' },
 		{ "allow-path", required_argument, NULL, 'a' },
 		{ "no-landlock", no_argument, NULL, 'N' },
+		{ "hide", required_argument, NULL, 'x' },
 		{ "host-uid", required_argument, NULL, 'u' },
 		{ "print-profile", no_argument, NULL, 'P' },
 		{ "allow-degraded", required_argument, NULL, 'D' },
@@ -182,6 +184,7 @@ main(int argc, char *argv[])
 		int no_landlock;	/* --no-landlock */
 		long host_uid;		/* --host-uid, root callers only */
 		struct gl_strv allow;	/* --allow-path */
+		struct gl_strv hide;	/* --hide: masked whatever */
 		int print;		/* --print-profile */
 		int degrade;		/* --allow-degraded: DEGRADE_* */
 		int probe, human;	/* --probe [--human] */
@@ -201,7 +204,7 @@ main(int argc, char *argv[])
 	char cfg[PATH_MAX], line[1024], *s;
 	const char *home;
 	jv measured, rep;
-	int ch, code;
+	int ch, code, nolandlock;
 	size_t i, n;
 
 	while ((ch = getopt_long(argc, argv, "+p:d:h", longopts, NULL)) != -1) {
@@ -222,6 +225,13 @@ main(int argc, char *argv[])
 			free(s);
 			break;
 		case 'N': o.no_landlock = 1; break;
+		case 'x':
+			if (optarg[0] != '/')
+				errx(GL_EX_SETUP, "--hide %s: not an absolute path", optarg);
+			s = realpath(optarg, NULL);
+			gl_strv_push(&o.hide, s != NULL ? s : optarg);
+			free(s);
+			break;
 		case 'P': o.print = 1; break;
 		case 'D': o.degrade |= degrade_arg(optarg); break;
 		case 'R': o.probe = 1; break;
@@ -248,6 +258,10 @@ main(int argc, char *argv[])
 	}
 	if (o.host_uid >= 0 && geteuid() != 0)
 		errx(GL_EX_SETUP, "--host-uid needs a root caller");
+	/* the jail ends with whoever started it (a killed front-end, say):
+	 * SIGTERM is forwarded to bubblewrap, and the cleanup runs */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0)
+		err(GL_EX_SETUP, "prctl(PR_SET_PDEATHSIG)");
 
 	/* everything is checked before anything is changed */
 	if ((project = realpath(o.project, NULL)) == NULL)
@@ -262,14 +276,16 @@ main(int argc, char *argv[])
 		snprintf(cfg, sizeof cfg, "%s/gleisner", s);
 	else
 		snprintf(cfg, sizeof cfg, "%s/.config/gleisner", home);
-	llpath[0] = '\0';
+	/* gl-landlock runs in every jail; with --no-landlock it restricts
+	 * nothing, but still closes its report fd and maps 126/127 */
+	if ((dir = gl_exec_selfdir()) == NULL)
+		err(GL_EX_SETUP, "/proc/self/exe");
+	snprintf(llpath, sizeof llpath, "%s/gl-landlock", dir);
+	free(dir);
+	if (access(llpath, X_OK) < 0)
+		err(GL_EX_SETUP, "%s", llpath);
+	nolandlock = o.no_landlock;
 	if (!o.no_landlock) {
-		if ((dir = gl_exec_selfdir()) == NULL)
-			err(GL_EX_SETUP, "/proc/self/exe");
-		snprintf(llpath, sizeof llpath, "%s/gl-landlock", dir);
-		free(dir);
-		if (access(llpath, X_OK) < 0)
-			err(GL_EX_SETUP, "%s", llpath);
 		/* gl-landlock would refuse inside; say so here, before anything */
 		abi = gl_landlock_abi();
 		minabi = prof.landlock_min_abi > 0 ? (int)prof.landlock_min_abi : 1;
@@ -281,7 +297,7 @@ main(int argc, char *argv[])
 				    "[landlock] min_abi, or pass --allow-degraded landlock");
 			warnx("warning: %s; running without Landlock (--allow-degraded landlock)", line);
 			degraded = degrade(degraded, "landlock", line);
-			llpath[0] = '\0';
+			nolandlock = 1;
 		}
 	}
 
@@ -292,8 +308,10 @@ main(int argc, char *argv[])
 	j.user = pw != NULL ? pw->pw_name : "gleisner";
 	j.gl_config = cfg;
 	j.allow_paths = o.allow;
-	j.landlock = llpath[0] == '\0' ? NULL : llpath;
+	j.landlock = llpath;
+	j.landlock_disabled = nolandlock;
 	j.landlock_fd = o.llfd;
+	j.hide = o.hide;
 	j.uid = getuid();
 	j.gid = getgid();
 	j.userns_fd = -1;
@@ -406,6 +424,7 @@ main(int argc, char *argv[])
 	gl_jail_free(&j);
 	gl_profile_free(&prof);
 	gl_strv_free(&o.allow);
+	gl_strv_free(&o.hide);
 	free(project);
 	return code < 0 ? GL_EX_SETUP : code;
 }

@@ -358,3 +358,16 @@ wait $w; wait $w; echo "not json" >> "$out"'
 	payload "$(att)" | jq -e '[.predicate.runDetails.byproducts[] | select(.annotations.role == "session")
 		| .annotations | .completeness.events == false and (.completenessNotes | any(test("^events: ")))] == [true]'
 }
+
+@test "gleisner record: a --signing-key inside the project cannot be read in the jail" {
+	mkdir -p "$P/keys"
+	gl-sign keygen --private "$P/keys/sk.pem" --public "$P/keys/sk.pub"
+	run -1 --separate-stderr record --signing-key "$P/keys/sk.pem" -- cat keys/sk.pem
+	[[ "$output" != *PRIVATE* ]]
+	run -0 --separate-stderr gleisner verify --public-key "$P/keys/sk.pub" "$(att)"
+}
+
+@test "gleisner record --no-landlock: the command cannot forge the Landlock report" {
+	run -0 --separate-stderr record --no-landlock -- sh -c 'echo "{\"abi\":7,\"enforced\":true,\"status\":\"full\"}" >&4; true'
+	payload "$(att)" | jq -e '.predicate.buildDefinition.internalParameters.sandbox.landlock.enforced == false'
+}
