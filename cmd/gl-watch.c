@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -145,6 +146,9 @@ main(int argc, char *argv[])
 	if (sigprocmask(SIG_BLOCK, &sigs, NULL) < 0 ||
 	    (sfd = signalfd(-1, &sigs, SFD_CLOEXEC)) < 0)
 		err(GL_EX_SYS, "signalfd");
+	/* a watcher whose session was killed stops too, and says so */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0)
+		err(GL_EX_SYS, "prctl(PR_SET_PDEATHSIG)");
 	/* an ignored SIGTERM would be discarded, and we could never be stopped;
 	 * an inherited ignored SIGINT (sh's background jobs) stays ignored */
 	signal(SIGTERM, SIG_DFL);

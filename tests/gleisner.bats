@@ -371,3 +371,19 @@ wait $w; wait $w; echo "not json" >> "$out"'
 	run -0 --separate-stderr record --no-landlock -- sh -c 'echo "{\"abi\":7,\"enforced\":true,\"status\":\"full\"}" >&4; true'
 	payload "$(att)" | jq -e '.predicate.buildDefinition.internalParameters.sandbox.landlock.enforced == false'
 }
+
+@test "gleisner record: killing the front-end leaves no jail and no watcher behind" {
+	gleisner record -d "$P" -- sh -c 'echo started > started.txt; exec sleep 61' 2>/dev/null &
+	fe=$!
+	for _ in $(seq 100); do [ -e "$P/started.txt" ] && break; sleep 0.1; done
+	[ -e "$P/started.txt" ]
+	run -0 pgrep -f "gl-watch.*$P"
+	kill -9 "$fe"
+	for _ in $(seq 50); do
+		pgrep -f "gl-watch.*$P" >/dev/null || pgrep -f "sleep 61" >/dev/null || break
+		sleep 0.1
+	done
+	run -1 pgrep -f "gl-watch.*$P"
+	run -1 pgrep -f "gl-jail.*$P"
+	run -1 pgrep -f "sleep 61"
+}
