@@ -387,3 +387,11 @@ wait $w; wait $w; echo "not json" >> "$out"'
 	run -1 pgrep -f "gl-jail.*$P"
 	run -1 pgrep -f "sleep 61"
 }
+
+@test "gleisner doctor: what this machine can enforce, for people and as JSON" {
+	run -0 --separate-stderr gleisner doctor
+	[[ "$output" == *"landlock:"* && "$output" == *"seccomp:"* && "$output" == *"bubblewrap:"* ]]
+	run -0 --separate-stderr gleisner doctor --json
+	echo "$output" | jq -e '(.landlock.abi | type) == "number" and has("userns") and has("cgroup")'
+	run -2 --separate-stderr gleisner doctor --bogus
+}
