@@ -519,8 +519,14 @@ killall(const struct gl_cgroup *cg)
 	int round, viakill = 0;
 	size_t i;
 
-	if (cg->version == 2 && (first = killdir(cg->d[0].path, 0)) > 0)
+	/* count first: an empty cgroup (the usual end) needs no freezing */
+	for (first = 0, i = 0; i < cg->nd; i++)
+		first += killdir(cg->d[i].path, 0);
+	if (first == 0)
+		return 0;
+	if (cg->version == 2)
 		viakill = wr(cg->d[0].path, "cgroup.kill", "1") == 0;
+	first = -1;
 	for (round = 0; round < 500; round++) {
 		found = 0;
 		/* frozen, nobody forks while we kill; SIGKILL lands on thaw */

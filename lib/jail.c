@@ -674,7 +674,7 @@ gl_jail_report(const struct gl_profile *pr, const struct gl_jail *j, char **cmd,
 	o = jv_object_set(o, jv_string("filesystem"), jv_copy(j->fs));
 	o = jv_object_set(o, jv_string("environment"), jv_copy(j->env));
 	o = jv_object_set(o, jv_string("landlock"), jv_object_set(jv_object(),
-	    jv_string("requested"), jv_bool(j->landlock != NULL)));
+	    jv_string("requested"), jv_bool(j->landlock != NULL && !j->landlock_disabled)));
 	o = jv_object_set(o, jv_string("seccomp"), seccomp_report(pr, code));
 	o = jv_object_set(o, jv_string("cgroup"), jv_object_set(jv_object_set(jv_object(),
 	    jv_string("enforced"), jv_false()), jv_string("reason"),

@@ -1,5 +1,6 @@
 # Helpers for the attack suite.  Load with: load attack
 # shellcheck shell=bash
+# shellcheck disable=SC2154 # bats' run sets $status, $output and $stderr
 #
 # Every attack runs through `both` (tests/jail.bash): as the caller, and again
 # as uid 65534 when the caller is root.  $AS is empty or as_nobody; `host`
@@ -11,7 +12,7 @@
 load ../helpers
 load ../jail
 
-PY=/usr/bin/python3
+export PY=/usr/bin/python3
 ATK="$BATS_TEST_DIRNAME/atk.py"
 
 setup() { gl_setup; }
@@ -114,8 +115,8 @@ jail_cmd() {
 
 # wait_for FILE TEXT: up to 5 s for TEXT in FILE
 wait_for() {
-	local i
-	for i in $(seq 50); do
+	local _
+	for _ in $(seq 50); do
 		grep -q "$2" "$1" 2>/dev/null && return 0
 		sleep 0.1
 	done
@@ -144,6 +145,10 @@ layer_enforced() {
 known_gap() {
 	local out=$output err=$stderr
 	if [ -z "${GL_ATTACK_NOSKIP:-}" ] && ! layer_enforced "$1"; then
+		# uid 65534 runs with --allow-degraded cgroup: no cgroup is
+		# delegated to it here, and the report says the limits were off
+		[ -n "${AS:-}" ] && [ "$1" = cgroup ] &&
+			skip "as uid 65534 no cgroup is delegated on this machine (run degraded, reported): $2"
 		skip "escapes today: $2; fixed by $1"
 	fi
 	echo "ESCAPED ($1 reported enforced, or GL_ATTACK_NOSKIP set): $2"
