@@ -38,6 +38,7 @@
 
 #define RET_EPERM (SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA))
 #define RET_ENOSYS (SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA))
+#define RET_ENOTSUP (SECCOMP_RET_ERRNO | (EOPNOTSUPP & SECCOMP_RET_DATA))
 #define RET_KILL SECCOMP_RET_KILL_PROCESS
 
 /* x86-64 system calls: 0..334 and 424..469 (asm/unistd_64.h, kernel 6.18) */
@@ -142,10 +143,13 @@ static const char nodejs[] =
  * the command (and sigaltstack, which sanitizers and Rust's runtime set up);
  * every allowlist preset has these */
 static const char baseline[] =
-	"execve exit exit_group brk mmap munmap mprotect arch_prctl set_tid_address "
-	"set_robust_list rseq prlimit64 getrandom openat read write close pread64 fstat "
-	"newfstatat access readlink fcntl prctl close_range rt_sigaction rt_sigprocmask "
-	"rt_sigreturn sigaltstack wait4 futex lseek getpid gettid dup2 dup3 "
+	"execve exit exit_group brk mmap munmap mprotect mremap madvise arch_prctl "
+	"set_tid_address set_robust_list rseq prlimit64 getrlimit getrandom open openat "
+	"read write readv writev close pread64 fstat stat lstat newfstatat statx access "
+	"faccessat readlink readlinkat fcntl prctl close_range rt_sigaction "
+	"rt_sigprocmask rt_sigreturn sigaltstack wait4 futex lseek getpid getppid gettid "
+	"getuid geteuid getgid getegid dup dup2 dup3 pipe2 uname sched_getaffinity "
+	"sched_yield clock_gettime clock_nanosleep nanosleep mincore "
 	"landlock_create_ruleset landlock_add_rule landlock_restrict_self ";
 
 /* and what ordinary programs call that the original's list forgot: reading
@@ -157,7 +161,8 @@ static const char nodejs_more[] =
 	"get_mempolicy getpriority setpriority getsid times utime utimes alarm setitimer "
 	"getitimer pause mknod mknodat memfd_create splice tee sync syncfs sync_file_range "
 	"readahead fchmodat2 pidfd_open pidfd_send_signal openat2 set_mempolicy pkey_alloc "
-	"pkey_free pkey_mprotect ";
+	"pkey_free pkey_mprotect setuid setgid setreuid setregid setresuid setresgid "
+	"setfsuid setfsgid setgroups getresuid getresgid getgroups ";
 
 enum kind {
 	ALWAYS,		/* every call */
@@ -227,6 +232,12 @@ static const struct rule {
 	{ "openat", CREATBITS, RET_EPERM, SETID,
 	    "creating with S_ISUID or S_ISGID in the mode", 3, 2 },
 	{ "openat2", ALWAYS, RET_ENOSYS, 0, NULL, 0, 0 },
+	/* no extended attributes (file capabilities among them): "not
+	 * supported" makes cp -a, install and sed -i fall back to chmod */
+	{ "setxattr", ALWAYS, RET_ENOTSUP, 0, NULL, 0, 0 },
+	{ "lsetxattr", ALWAYS, RET_ENOTSUP, 0, NULL, 0, 0 },
+	{ "fsetxattr", ALWAYS, RET_ENOTSUP, 0, NULL, 0, 0 },
+	{ "setxattrat", ALWAYS, RET_ENOTSUP, 0, NULL, 0, 0 },
 	{ "kexec_load", ALWAYS, RET_KILL, 0, NULL, 0, 0 },
 	{ "kexec_file_load", ALWAYS, RET_KILL, 0, NULL, 0, 0 },
 	{ "init_module", ALWAYS, RET_KILL, 0, NULL, 0, 0 },
@@ -307,7 +318,8 @@ gl_seccomp_name(int nr)
 static const char *
 retname(uint32_t ret)
 {
-	return ret == RET_KILL ? "kill" : ret == RET_ENOSYS ? "ENOSYS" : "EPERM";
+	return ret == RET_KILL ? "kill" : ret == RET_ENOSYS ? "ENOSYS" :
+	    ret == RET_ENOTSUP ? "EOPNOTSUPP" : "EPERM";
 }
 
 /* the deny rule for nr that applies to every call, or NULL */

@@ -258,3 +258,17 @@ INI
 	[[ "$output" == *"ENOSYS clone3"* ]]
 	[[ "$output" == *"kill kexec_load"* ]]
 }
+
+check_everyday_tools() {
+	printf 'all:\n\techo recipe-ran; echo $$((6*7))\n' > "$P/Makefile"
+	echo a > "$P/a"
+	[ -z "$AS" ] || chown -R 65534:65534 "$P"
+	for prof in konishi carter-zimmerman ashton-laval developer; do
+		# make runs recipes through posix_spawn (setresuid), cp -a and
+		# sed -i try extended attributes: all must work under each preset
+		run -0 --separate-stderr jail -p "$prof" -d "$P" -- sh -c \
+			'make -s && cp -a a b && sed -i s/a/c/ b && install -m 644 a d && cat b'
+		[[ "$output" == *recipe-ran*42*c* ]]
+	done
+}
+@test "gl-jail: make recipes, cp -a, sed -i and install work under every bundled profile (root and unprivileged)" { both check_everyday_tools; }
