@@ -392,6 +392,7 @@ main(int argc, char *argv[])
 	if (code < 0)
 		warnx("%s", errbuf);
 	measured = jv_object_set(bw.measured, jv_string("idmapped"), jv_bool(j.idmap));
+	gl_jail_quarantine(&j);
 	gl_cgroup_finish(&cg);
 	gl_jail_unstage(&j);
 

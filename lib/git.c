@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "io.h"
@@ -30,6 +31,10 @@ run(const char *dir, const char *const *args, char **out)
 	argv[n++] = "core.hooksPath=/dev/null";
 	argv[n++] = "-c";
 	argv[n++] = "safe.directory=*";
+	argv[n++] = "-c";
+	argv[n++] = "core.attributesFile=/dev/null";
+	argv[n++] = "-c";
+	argv[n++] = "diff.external=";
 	argv[n++] = "--no-optional-locks";
 	argv[n++] = "-C";
 	argv[n++] = dir;
@@ -55,6 +60,19 @@ run(const char *dir, const char *const *args, char **out)
 		unsetenv("GIT_WORK_TREE");
 		unsetenv("GIT_INDEX_FILE");
 		unsetenv("GIT_OBJECT_DIRECTORY");
+		/* a .git/commondir an agent wrote would hand git another config
+		 * (filters, fsmonitor): the common dir is the .git itself */
+		{
+			char common[4096];
+			struct stat sb;
+			if ((size_t)snprintf(common, sizeof common, "%s/.git", dir) < sizeof common &&
+			    lstat(common, &sb) == 0 && S_ISDIR(sb.st_mode))
+				setenv("GIT_COMMON_DIR", common, 1);
+			else
+				unsetenv("GIT_COMMON_DIR");
+		}
+		setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
+		setenv("GIT_ATTR_NOSYSTEM", "1", 1);
 		execvp("git", (char *const *)argv);
 		_exit(errno == ENOENT ? 127 : 126);
 	}
@@ -130,7 +148,7 @@ gl_git_state(const char *dir)
 	static const char *const head[] = { "rev-parse", "--verify", "-q", "HEAD", NULL };
 	static const char *const branch[] = { "symbolic-ref", "-q", "--short", "HEAD", NULL };
 	static const char *const status[] = { "status", "--porcelain=v1",
-		"--untracked-files=normal", "--ignore-submodules=none", NULL };
+		"--untracked-files=normal", "--ignore-submodules=all", NULL };
 	static const char *const remote[] = { "config", "--get", "remote.origin.url", NULL };
 	jv st = jv_object(), v;
 	char *out, *clean;

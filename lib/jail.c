@@ -283,6 +283,8 @@ protect(struct plan *p, const char *path, int required)
 	return rc;
 }
 
+static int gitdir_extras(struct plan *, const char *, int);
+
 /* A repository's escape hatches, kept from the agent: .git itself becomes a
  * mount point (so it cannot be renamed and rebuilt), its hooks and config
  * read-only.  A missing hooks directory is created empty on the host first:
@@ -313,7 +315,55 @@ repository(struct plan *p, const char *dir)
 		return -1;
 	if ((size_t)snprintf(sub, sizeof sub, "%s/config", git) >= sizeof sub)
 		return perr(p, "%s: path too long", git);
-	return protect(p, sub, 0);
+	if (protect(p, sub, 0) < 0)
+		return -1;
+	return gitdir_extras(p, git, 0);
+}
+
+/* What else in a git directory makes git run code or read another config:
+ * info/ (attributes), an existing commondir or config.worktree (kept
+ * read-only; absent ones must not appear: see gl_jail_quarantine), and
+ * the git directories of submodules under modules/. */
+static int
+gitdir_extras(struct plan *p, const char *git, int depth)
+{
+	static const char *keep[] = { "info", "commondir", "config.worktree" };
+	char sub[PATH_MAX + 16], mods[PATH_MAX], mod[PATH_MAX];
+	struct dirent *e;
+	struct stat st;
+	size_t i;
+	int rc = 0;
+	DIR *d;
+
+	for (i = 0; i < sizeof keep / sizeof keep[0]; i++) {
+		if ((size_t)snprintf(sub, sizeof sub, "%s/%s", git, keep[i]) >= sizeof sub)
+			return perr(p, "%s: path too long", git);
+		if (lstat(sub, &st) == 0) {
+			if (protect(p, sub, 0) < 0)
+				return -1;
+		} else if (i > 0 && gl_strv_push(&p->j->forbidden, sub) < 0)
+			return perr(p, "out of memory");
+	}
+	if (depth >= 4 || (size_t)snprintf(mods, sizeof mods, "%s/modules", git) >= sizeof mods ||
+	    (d = opendir(mods)) == NULL)
+		return 0;
+	/* each submodule's git directory: its hooks, config and the rest */
+	while (rc == 0 && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.' ||
+		    (size_t)snprintf(mod, sizeof mod, "%s/%s", mods, e->d_name) >= sizeof mod ||
+		    lstat(mod, &st) < 0 || !S_ISDIR(st.st_mode))
+			continue;
+		snprintf(sub, sizeof sub, "%s/hooks", mod);
+		if (mkdir(sub, 0755) == 0)
+			note(&p->j->fs, "created", jv_string(sub));
+		if (protect(p, sub, 0) < 0)
+			rc = -1;
+		snprintf(sub, sizeof sub, "%s/config", mod);
+		if (rc == 0 && (protect(p, sub, 0) < 0 || gitdir_extras(p, mod, depth + 1) < 0))
+			rc = -1;
+	}
+	closedir(d);
+	return rc;
 }
 
 /* The project's repository and those nested in it, to a small depth. */
@@ -335,11 +385,12 @@ repositories(struct plan *p, const char *root)
 		const char *dir = q[head].path;
 		int depth = q[head].depth;
 		head++;
-		if ((rc = repository(p, dir)) < 0 || depth == 3 || (d = opendir(dir)) == NULL)
+		if ((rc = repository(p, dir)) < 0 || depth == 4 || (d = opendir(dir)) == NULL)
 			continue;
 		while ((e = readdir(d)) != NULL && seen++ < 20000) {
-			if (e->d_name[0] == '.' || strcmp(e->d_name, "node_modules") == 0 ||
-			    strcmp(e->d_name, "target") == 0 || strcmp(e->d_name, "vendor") == 0)
+			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
+			    strcmp(e->d_name, ".git") == 0 || strcmp(e->d_name, ".gleisner") == 0 ||
+			    strcmp(e->d_name, "node_modules") == 0)
 				continue;
 			if (tail == cap)
 				break;
@@ -397,7 +448,7 @@ gl_jail_plan(struct gl_jail *j, char *err, size_t errsz)
 	    ".claude/settings.local.json", ".mcp.json" };
 	static const char *fs_keys[] = { "readonly", "readwrite", "tmpfs", "symlinks",
 	    "masked", "hidden", "absent", "unmasked", "protected", "unprotected",
-	    "skipped", "idmapped", "repositories", "created" };
+	    "skipped", "idmapped", "repositories", "created", "quarantined" };
 	static const char *dev_rw[] = { "/dev/null", "/dev/zero", "/dev/full",
 	    "/dev/tty", "/dev/pts", "/dev/ptmx", "/dev/shm" };
 	static const char *dev_ro[] = { "/dev/random", "/dev/urandom", "/proc" };
@@ -579,6 +630,36 @@ out:
 	return rc;
 }
 
+int
+gl_jail_quarantine(struct gl_jail *j)
+{
+	char moved[PATH_MAX];
+	struct stat st;
+	size_t i;
+	int n = 0, k;
+
+	for (i = 0; i < j->forbidden.n; i++) {
+		const char *f = j->forbidden.v[i];
+		if (lstat(f, &st) < 0)
+			continue;
+		for (k = 0; k < 100; k++) {
+			if (k == 0)
+				snprintf(moved, sizeof moved, "%s.gleisner-quarantine", f);
+			else
+				snprintf(moved, sizeof moved, "%s.gleisner-quarantine.%d", f, k);
+			if (lstat(moved, &st) < 0 && rename(f, moved) == 0)
+				break;
+		}
+		fprintf(stderr, "gl-jail: warning: %s: created in the jail; %s\n", f,
+		    k < 100 ? "moved aside so that git does not follow it" : "could not be moved aside");
+		jv o = jv_object_set(jv_object(), jv_string("path"), jv_string(f));
+		note(&j->fs, "quarantined", jv_object_set(o, jv_string("moved_to"),
+		    k < 100 ? jv_string(moved) : jv_null()));
+		n++;
+	}
+	return n;
+}
+
 void
 gl_jail_unstage(struct gl_jail *j)
 {
@@ -604,6 +685,7 @@ gl_jail_free(struct gl_jail *j)
 
 	gl_strv_free(&j->bw);
 	gl_strv_free(&j->ll);
+	gl_strv_free(&j->forbidden);
 	for (i = 0; i < j->ndatafds; i++)
 		close(j->datafds[i]);
 	j->ndatafds = 0;

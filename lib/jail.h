@@ -22,6 +22,7 @@ struct gl_jail {
 	int landlock_disabled;		/* run it with --disabled (no rules) */
 	int landlock_fd;		/* its report fd, or -1 */
 	struct gl_strv hide;		/* masked whatever: e.g. the signing key */
+	struct gl_strv forbidden;	/* out: must not appear (git commondir …) */
 	uid_t uid;			/* ids inside */
 	gid_t gid;
 	int idmap;			/* root caller: writable trees idmapped */
@@ -41,6 +42,10 @@ struct gl_jail {
  * also attaches the idmapped trees under j->stage (the caller must be in a
  * private mount namespace).  -1 with a one-line reason in err. */
 int gl_jail_plan(struct gl_jail *j, char *err, size_t errsz);
+/* After the jail: move aside each forbidden path the command created
+ * (a .git/commondir would hand git an agent's config), note it in the
+ * report; the number moved. */
+int gl_jail_quarantine(struct gl_jail *j);
 /* Detach and remove what gl_jail_plan attached under j->stage. */
 void gl_jail_unstage(struct gl_jail *j);
 void gl_jail_free(struct gl_jail *j);

@@ -251,3 +251,38 @@ check_bind_into_hidden() {
 	run -0 --separate-stderr jail -d "$P" --report "$T/r.json" -- true
 	jq -e '.filesystem | [.masked, .unmasked, .protected, .skipped, .repositories] | all(type == "array")' "$T/r.json"
 }
+
+check_git_commondir() {
+	g() { git -c safe.directory='*' -C "$P" "$@"; }
+	g init -q && echo a > "$P/a" && g add a && g -c user.name=t -c user.email=t@t commit -qm init
+	mkdir -p "$P/.git/modules/sub/info"
+	echo '[core]' > "$P/.git/modules/sub/config"
+	[ -z "$AS" ] || chown -R 65534:65534 "$P"
+	# point git at a config of the agent's, with a filter that runs code
+	run -0 --separate-stderr jail -d "$P" --report "$T/r.json" -- sh -c '
+		mkdir -p evil/info && cp -r .git/objects .git/refs .git/HEAD evil/
+		{ cat .git/config; printf "[filter \"x\"]\n\tclean = sh -c \"id > '"$T"'/pwned; cat\"\n"; } > evil/config
+		echo "* filter=x" > evil/info/attributes
+		echo ../evil > .git/commondir
+		echo "[core]" > .git/config.worktree
+		echo "* filter=x" >> .git/info/attributes || true
+		printf "[filter \"y\"]\n\tclean = id > '"$T"'/pwned\n" >> .git/modules/sub/config || true
+		touch a; true'
+	[ ! -e "$P/.git/commondir" ] && [ -e "$P/.git/commondir.gleisner-quarantine" ]
+	[ ! -e "$P/.git/config.worktree" ]
+	jq -e --arg f "$P/.git/commondir" '.filesystem.quarantined | map(.path) | index($f) != null' "$T/r.json"
+	[ "$(cat "$P/.git/modules/sub/config")" = '[core]' ]
+	# the host's git, and gl-statement git-state before the next session, run nothing
+	run -0 --separate-stderr gl-statement git-state "$P"
+	g status --short > /dev/null
+	[ ! -e "$T/pwned" ]
+}
+@test "gl-jail: a .git/commondir, config.worktree or submodule config planted for git to run code is stopped (root and unprivileged)" { both check_git_commondir; }
+
+@test "gl-jail: repositories nested in dot-directories and vendor/ are protected too" {
+	jail_world
+	for r in vendor/lib .hidden/r a/b/c; do mkdir -p "$P/$r/.git/hooks"; echo '[core]' > "$P/$r/.git/config"; done
+	for r in vendor/lib .hidden/r a/b/c; do
+		run -2 --separate-stderr jail -d "$P" -- sh -c "echo x >> $r/.git/config"
+	done
+}
