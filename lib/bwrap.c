@@ -96,6 +96,7 @@ status(struct gl_bwrap *b, int fd)
 		jv pid = gl_json_get(v, "child-pid"), ec = gl_json_get(v, "exit-code");
 		if (jv_get_kind(pid) == JV_KIND_NUMBER) {
 			pid_t jp = (pid_t)jv_number_value(pid);
+			b->jailpid = jp;
 			jv_free(b->measured);
 			b->measured = jv_object_set(gl_ns_identity(jp), jv_string("namespaces"),
 			    gl_ns_measure(jp));
@@ -120,6 +121,7 @@ gl_bwrap_run(struct gl_bwrap *b, char *err, size_t errsz)
 	size_t i;
 
 	b->measured = jv_object();
+	b->jailpid = 0;
 	/* the options through a memfd (--args), never a shell string */
 	if ((argsfd = memfd_create("gl-jail-args", 0)) < 0)
 		goto fail;
@@ -140,7 +142,11 @@ gl_bwrap_run(struct gl_bwrap *b, char *err, size_t errsz)
 	while (waitpid(b->pid, &wst, 0) < 0 && errno == EINTR)
 		;
 	running = 0;
-	if (code < 0)
+	/* killed (Ctrl-C, SIGTERM) after the jail started: the command ran,
+	 * and its status is the signal's */
+	if (code < 0 && WIFSIGNALED(wst) && b->jailpid > 0)
+		code = gl_exec_status(wst);
+	else if (code < 0)
 		snprintf(err, errsz, "the jail could not be set up (bubblewrap status %d)",
 		    gl_exec_status(wst));
 	return code;

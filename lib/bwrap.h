@@ -29,6 +29,7 @@ struct gl_bwrap {
 	/* out */
 	pid_t pid;			/* bubblewrap, while it runs */
 	jv measured;			/* identity and namespaces of the jail */
+	pid_t jailpid;			/* the jail's pid 1, once bubblewrap said it */
 };
 
 /* Run bubblewrap and wait for it.  Returns the command's exit status as

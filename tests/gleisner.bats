@@ -395,3 +395,16 @@ wait $w; wait $w; echo "not json" >> "$out"'
 	echo "$output" | jq -e '(.landlock.abi | type) == "number" and has("userns") and has("cgroup")'
 	run -2 --separate-stderr gleisner doctor --bogus
 }
+
+@test "gleisner record: Ctrl-C during the session still ends in a signed attestation" {
+	setsid sh -c "exec env PATH='$PATH' HOME='$HOME' GLEISNER_PROFILE_PATH='$GLEISNER_PROFILE_PATH' gleisner record -d '$P' -- sh -c 'echo evil > payload; sleep 20'" 2>/dev/null &
+	leader=$!
+	for _ in $(seq 100); do [ -e "$P/payload" ] && break; sleep 0.1; done
+	[ -e "$P/payload" ]
+	kill -INT -- -"$leader"
+	wait "$leader" || st=$?
+	[ "${st:-0}" -eq 130 ]
+	run -0 --separate-stderr gleisner verify "$(att)"
+	payload "$(att)" | jq -e '([.subject[].name] | index("payload") != null) and
+		([.predicate.runDetails.byproducts[] | select(.annotations.role == "session") | .annotations.exit.signal] == [2])'
+}
