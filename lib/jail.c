@@ -152,10 +152,13 @@ bind(struct plan *p, const char *path, int rw, const char *why)
 	if ((d = denied_place(j, path)) != NULL)
 		return perr(p, "%s: %s bind lies inside %s, which the jail hides", path, why, d);
 	if (stat(path, &st) < 0) {
-		note(&j->fs, "skipped", pathreason(path, errno == ENOENT ?
-		    "does not exist" : strerror(errno)));
-		fprintf(stderr, "gl-jail: warning: %s: %s bind skipped: %s\n",
-		    path, why, strerror(errno));
+		int e = errno;
+		note(&j->fs, "skipped", pathreason(path, e == ENOENT ?
+		    "does not exist" : strerror(e)));
+		/* the plugin directories are optional: only the report says so */
+		if (strcmp(why, "add_dirs") != 0 || e != ENOENT)
+			fprintf(stderr, "gl-jail: warning: %s: %s bind skipped: %s\n",
+			    path, why, strerror(e));
 		return 0;
 	}
 	if (p->nb == MAXBINDS)

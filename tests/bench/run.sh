@@ -38,4 +38,6 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 printf 'bench: %d runs each\n' "$n"
 printf 'bench: bwrap --unshare-all true     %6d us  1.00x (reference)\n' "$bare"
 printf 'bench: gl-jail -- true              %6d us  %sx\n' "$jail" "$(ratio "$jail" "$bare")"
-printf 'bench: gleisner wrap -- true        %6d us  %sx (target <= 2x)\n' "$wrap" "$(ratio "$wrap" "$bare")"
+r=$(ratio "$wrap" "$bare")
+verdict=$(awk -v r="$r" 'BEGIN { print (r <= 2) ? "met" : "NOT met" }')
+printf 'bench: gleisner wrap -- true        %6d us  %sx (target <= 2x: %s)\n' "$wrap" "$r" "$verdict"
