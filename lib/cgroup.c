@@ -74,16 +74,9 @@ static int
 wr(const char *dir, const char *file, const char *s)
 {
 	char path[PATH_MAX + 64];
-	int fd, rc, saved;
 
 	snprintf(path, sizeof path, "%s/%s", dir, file);
-	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0)
-		return -1;
-	rc = gl_io_write_all(fd, s, strlen(s));
-	saved = errno;
-	close(fd);
-	errno = saved;
-	return rc;
+	return gl_io_write_str(path, s);
 }
 
 /* "key N" from a flat-keyed file such as memory.events, or -1 */

@@ -164,6 +164,22 @@ fail:
 	return -1;
 }
 
+int
+gl_io_write_str(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY), rc, saved;
+
+	if (fd < 0)
+		return -1;
+	rc = gl_io_write_all(fd, s, strlen(s));
+	saved = errno;
+	if (close(fd) < 0 && rc == 0)
+		rc = -1;
+	else
+		errno = saved;
+	return rc;
+}
+
 static int
 intcmp(const void *a, const void *b)
 {

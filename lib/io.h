@@ -16,6 +16,9 @@ int gl_io_write_all(int fd, const void *buf, size_t len);
  * device or FIFO at path is written through, never replaced; a symbolic
  * link's target is replaced, not the link. */
 int gl_io_write_atomic(const char *path, const void *buf, size_t len, mode_t mode);
+/* Write the string s to an existing file (a /proc or cgroup knob): one
+ * open, all of s, close; no temporary name. */
+int gl_io_write_str(const char *path, const char *s);
 /* Close every fd above 2 except those listed (keep may be NULL). */
 void gl_io_close_from(int lowfd, const int *keep, size_t nkeep);
 /* mkdir -p, each created directory with mode. */

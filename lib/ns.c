@@ -19,20 +19,6 @@
 #define OPEN_TREE_CLOEXEC O_CLOEXEC
 #endif
 
-static int
-write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), rc, e;
-
-	if (fd < 0)
-		return -1;
-	rc = gl_io_write_all(fd, s, strlen(s));
-	e = errno;
-	close(fd);
-	errno = e;
-	return rc;
-}
-
 int
 gl_ns_idmap_userns(uid_t id, gid_t gid)
 {
@@ -72,14 +58,14 @@ gl_ns_idmap_userns(uid_t id, gid_t gid)
 	}
 	snprintf(path, sizeof path, "/proc/%d/uid_map", (int)pid);
 	snprintf(map, sizeof map, "0 %u 1\n", (unsigned)id);
-	if (write_file(path, map) < 0)
+	if (gl_io_write_str(path, map) < 0)
 		goto out;
 	snprintf(path, sizeof path, "/proc/%d/setgroups", (int)pid);
-	if (write_file(path, "deny") < 0)
+	if (gl_io_write_str(path, "deny") < 0)
 		goto out;
 	snprintf(path, sizeof path, "/proc/%d/gid_map", (int)pid);
 	snprintf(map, sizeof map, "0 %u 1\n", (unsigned)gid);
-	if (write_file(path, map) < 0)
+	if (gl_io_write_str(path, map) < 0)
 		goto out;
 	snprintf(path, sizeof path, "/proc/%d/ns/user", (int)pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
