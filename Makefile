@@ -40,7 +40,8 @@ UNIT_SRC := $(sort $(wildcard tests/unit/*_test.c))
 UNITS    := $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%)
 MANPAGES := $(sort $(wildcard man/*.[1-8]))
 SHELL_SRCS := cmd/gleisner .ci/run $(wildcard tests/*.bash tests/*/*.bash tests/*.sh tests/*/*.sh contrib/*.sh)
-BATS_SUITES := $(sort $(wildcard tests/*.bats)) $(sort $(wildcard tests/attacks/*.bats))
+BATS_SUITES := $(sort $(wildcard tests/*.bats)) $(sort $(wildcard tests/golden/*.bats)) \
+               $(sort $(wildcard tests/attacks/*.bats))
 
 .PHONY: all check unit bats lint deps demo install uninstall clean bench
 all: $(BINS)

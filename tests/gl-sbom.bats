@@ -12,15 +12,6 @@ teardown() {
 	gl_teardown
 }
 
-@test "golden cases" {
-	local c
-	for c in "$REPO"/tests/golden/gl-sbom/*.args; do
-		c=$(basename "$c" .args)
-		echo "case $c"
-		golden gl-sbom "$c"
-	done
-}
-
 @test "--help and --version exit 0 on stdout; usage errors exit 2" {
 	run -0 --separate-stderr gl-sbom --help
 	[ "$output" = "usage: gl-sbom [--spec-version 1.5|1.6] DIR" ]

@@ -22,15 +22,6 @@ entry() {
 	jq -c --arg p "$2" '.entries[] | select(.path == $p)' "$1"
 }
 
-@test "golden cases" {
-	local c
-	for c in "$REPO"/tests/golden/gl-snapshot/*.args; do
-		c=$(basename "$c" .args)
-		echo "case $c"
-		golden gl-snapshot "$c"
-	done
-}
-
 @test "--help and --version exit 0 on stdout" {
 	run -0 --separate-stderr gl-snapshot --help
 	[[ $output == usage:* ]]

@@ -12,19 +12,6 @@ base_args() {
 	echo --invocation-id "$ID" --started 2026-12-03T10:15:16Z --finished 2026-12-03T10:15:19Z
 }
 
-@test "golden: full statement from every input" { golden gl-statement full; }
-@test "golden: B19 non-UTF-8 subject names" { golden gl-statement b19; }
-@test "golden: overflowed audit log is incomplete" { golden gl-statement overflow; }
-@test "golden: audit log without session.end is incomplete" { golden gl-statement noend; }
-@test "golden: malformed JSONL names file and line (3)" { golden gl-statement bad-events; }
-@test "golden: .. in a diff path is refused (3)" { golden gl-statement bad-diff; }
-@test "golden: malformed parent envelope (3)" { golden gl-statement bad-parent; }
-@test "golden: malformed git state (3)" { golden gl-statement bad-git; }
-@test "golden: truncated JSON report (3)" { golden gl-statement truncated; }
-@test "golden: uppercase invocation id (2)" { golden gl-statement bad-uuid; }
-@test "golden: fractional seconds in --started (2)" { golden gl-statement bad-time; }
-@test "golden: missing --invocation-id (2)" { golden gl-statement no-id; }
-@test "golden: unreadable input file (4)" { golden gl-statement missing; }
 
 @test "output is one line, valid JSON, the statement and predicate types exact" {
 	run -0 --separate-stderr gl-statement $(base_args) --diff "$S/diff.json" -- true

@@ -52,12 +52,6 @@ mkenv_openssl() {
 	[[ "$output" == "gl-verify "[0-9]* ]]
 }
 
-@test "gl-verify: golden cases" {
-	for c in t2-accept t2-wrong-predicate t3-type-swap t5-no-sigs t6a-unsupported-type t9-dup-payload truncated; do
-		golden gl-verify "$c"
-	done
-}
-
 @test "gl-verify: usage errors are 2; no trust anchor is 2 with a hint" {
 	run -2 --separate-stderr gl-verify -k "$K/d-ed25519.pub"
 	run -2 --separate-stderr gl-verify --bogus "$V/t2.json"

@@ -256,18 +256,24 @@ payload() {
 }
 
 @test "make install honours PREFIX and DESTDIR; installed tools find their profiles; uninstall removes them" {
+	# the build's own PREFIX: another would recompile the tools under test
+	# with another share directory
 	san='' b=$GL_BIN
 	case $GL_BIN in *-san) san=SANITIZE=1; b=${GL_BIN%-san} ;; esac
-	run -0 make -s -C "$REPO" install BUILD="$b" $san DESTDIR="$T/dest" PREFIX=/opt/gl
-	d=$T/dest/opt/gl
+	prefix=${PREFIX:-/usr/local}
+	run -0 make -s -C "$REPO" install BUILD="$b" $san DESTDIR="$T/dest"
+	d=$T/dest$prefix
 	for t in gleisner gl-jail gl-landlock gl-watch gl-snapshot gl-statement gl-sign gl-verify gl-sbom; do
 		[ -x "$d/bin/$t" ]
 	done
 	[ -f "$d/share/gleisner/profiles/konishi.ini" ]
 	[ -f "$d/share/man/man1/gleisner.1" ] && [ -f "$d/share/man/man5/gleisner-profile.5" ]
+	# moved elsewhere: the tools still find their profiles beside them
+	mv "$T/dest" "$T/moved"
+	d=$T/moved$prefix
 	run -0 --separate-stderr env -u GLEISNER_PROFILE_PATH "$d/bin/gl-jail" -p ashton-laval --print-profile
 	echo "$output" | jq -e --arg f "$d/share/gleisner/profiles/ashton-laval.ini" '.files[0].path == $f'
-	run -0 make -s -C "$REPO" uninstall BUILD="$b" $san DESTDIR="$T/dest" PREFIX=/opt/gl
+	run -0 make -s -C "$REPO" uninstall BUILD="$b" $san DESTDIR="$T/moved"
 	[ ! -e "$d/bin/gleisner" ] && [ ! -e "$d/share/gleisner" ] && [ ! -e "$d/share/man/man1/gl-jail.1" ]
 }
 
