@@ -131,19 +131,27 @@ fdarg(const char *s)
 	return (int)n;
 }
 
+/* $HOME, or the passwd entry's: where "~/" in a profile points */
+static const char *
+caller_home(const struct passwd *pw)
+{
+	const char *home = getenv("HOME");
+
+	if (home == NULL || home[0] != '/')
+		home = pw != NULL ? pw->pw_dir : "/";
+	return home;
+}
+
 /* --print-profile: the resolved profile and its digests, for gleisner(1) */
 static int
 print_profile(const char *name)
 {
 	struct gl_profile prof;
-	struct passwd *pw = getpwuid(getuid());
-	const char *home = getenv("HOME");
 	char errbuf[512];
 	int rc = 0;
 
-	if (home == NULL || home[0] != '/')
-		home = pw != NULL ? pw->pw_dir : "/";
-	if (gl_profile_load(&prof, name, home, errbuf, sizeof errbuf) < 0)
+	if (gl_profile_load(&prof, name, caller_home(getpwuid(getuid())), errbuf,
+	    sizeof errbuf) < 0)
 		errx(GL_EX_SETUP, "%s", errbuf);
 	if (gl_json_write_line(stdout, gl_jail_profile_json(&prof)) < 0 || fclose(stdout) == EOF) {
 		warn("stdout");
@@ -192,6 +200,7 @@ main(int argc, char *argv[])
 	struct gl_profile prof;
 	struct gl_jail j;
 	struct gl_bwrap bw;
+	struct gl_jail_enforced en;
 	struct gl_cgroup cg;
 	struct gl_cgroup_limits lim;
 	struct gl_rlimits rl;
@@ -267,15 +276,11 @@ main(int argc, char *argv[])
 	if ((project = realpath(o.project, NULL)) == NULL)
 		err(GL_EX_SETUP, "project directory %s", o.project);
 	pw = getpwuid(getuid());
-	home = getenv("HOME");
-	if (home == NULL || home[0] != '/')
-		home = pw != NULL ? pw->pw_dir : "/";
+	home = caller_home(pw);
 	if (gl_profile_load(&prof, o.profile, home, errbuf, sizeof errbuf) < 0)
 		errx(GL_EX_SETUP, "%s", errbuf);
-	if ((s = getenv("XDG_CONFIG_HOME")) != NULL && s[0] == '/')
-		snprintf(cfg, sizeof cfg, "%s/gleisner", s);
-	else
-		snprintf(cfg, sizeof cfg, "%s/.config/gleisner", home);
+	if (gl_io_config_dir(home, cfg, sizeof cfg) < 0)
+		err(GL_EX_SETUP, "the configuration directory");
 	/* gl-landlock runs in every jail; with --no-landlock it restricts
 	 * nothing, but still closes its report fd and maps 126/127 */
 	if ((dir = gl_exec_selfdir()) == NULL)
@@ -400,16 +405,13 @@ main(int argc, char *argv[])
 		jv_free(m.rlimits);
 		m.rlimits = gl_rlimit_report(&rl, 0, "none");
 	}
-	rep = jv_object_set(gl_cgroup_report(&cg), jv_string("joined"), jv_bool(m.joined));
+	en.measured = measured;
+	en.cgroup = jv_object_set(gl_cgroup_report(&cg), jv_string("joined"), jv_bool(m.joined));
+	en.rlimits = m.rlimits;
+	en.degraded = degraded;
+	en.landlock_abi = abi;
 	if (o.report != NULL) {
-		/* what was really enforced replaces gl_jail_report's placeholders */
-		jv ll = gl_json_get(rep = jv_object_set(gl_jail_report(&prof, &j, argv, measured,
-		    code), jv_string("cgroup"), rep), "landlock");
-		ll = jv_object_set(ll, jv_string("abi"), jv_number(abi));
-		rep = jv_object_set(rep, jv_string("landlock"), ll);
-		rep = jv_object_set(rep, jv_string("rlimits"), m.rlimits);
-		rep = jv_object_set(rep, jv_string("degraded"), jv_get_kind(degraded) ==
-		    JV_KIND_ARRAY ? degraded : jv_array());
+		rep = gl_jail_report(&prof, &j, argv, &en, code);
 		if ((s = gl_json_dump(rep, &n)) == NULL)
 			errx(GL_EX_SETUP, "out of memory");
 		s[n++] = '\n';
@@ -417,10 +419,10 @@ main(int argc, char *argv[])
 			err(GL_EX_SETUP, "%s", o.report);
 		free(s);
 	} else {
-		jv_free(measured);
-		jv_free(rep);
-		jv_free(m.rlimits);
-		jv_free(degraded);
+		jv_free(en.measured);
+		jv_free(en.cgroup);
+		jv_free(en.rlimits);
+		jv_free(en.degraded);
 	}
 	gl_jail_free(&j);
 	gl_profile_free(&prof);

@@ -421,7 +421,8 @@ seccomp(struct plan *p)
 	if (gl_seccomp_build(pr->seccomp_preset, pr->seccomp_default_action,
 	    &pr->allow_syscalls, &prog, &len, &rep, p->err, p->errsz) < 0)
 		return -1;
-	jv_free(rep);
+	jv_free(p->j->seccomp);
+	p->j->seccomp = rep;
 	if (p->j->ndatafds == GL_JAIL_MAXFDS) {
 		free(prog);
 		return perr(p, "too many file descriptors for bubblewrap");
@@ -469,6 +470,7 @@ gl_jail_plan(struct gl_jail *j, char *err, size_t errsz)
 	p->err = err;
 	p->errsz = errsz;
 	j->fs = jv_object();
+	j->seccomp = jv_null();
 	for (i = 0; i < sizeof fs_keys / sizeof fs_keys[0]; i++)
 		j->fs = jv_object_set(j->fs, jv_string(fs_keys[i]), jv_array());
 	j->env = jv_array();
@@ -694,8 +696,8 @@ gl_jail_free(struct gl_jail *j)
 	j->ndatafds = 0;
 	jv_free(j->fs);
 	jv_free(j->env);
-	j->fs = jv_null();
-	j->env = jv_null();
+	jv_free(j->seccomp);
+	j->fs = j->env = j->seccomp = jv_null();
 }
 
 /* The profile: name, digest of the resolved profile, each file's digest. */
@@ -719,32 +721,12 @@ gl_jail_profile_json(const struct gl_profile *pr)
 	return jv_object_set(prof, jv_string("resolved"), gl_profile_json(pr));
 }
 
-/* What the filter of gl_jail_plan does (built again: it depends only on
- * the profile); enforced once bubblewrap ran with it. */
-static jv
-seccomp_report(const struct gl_profile *pr, int code)
-{
-	struct sock_filter *prog;
-	size_t len;
-	char err[256];
-	jv rep;
-
-	if (gl_seccomp_build(pr->seccomp_preset, pr->seccomp_default_action,
-	    &pr->allow_syscalls, &prog, &len, &rep, err, sizeof err) < 0)
-		return jv_object_set(jv_object_set(jv_object(), jv_string("enforced"),
-		    jv_false()), jv_string("reason"), jv_string(err));
-	free(prog);
-	rep = jv_object_set(rep, jv_string("enforced"), jv_bool(code >= 0));
-	if (code < 0)
-		rep = jv_object_set(rep, jv_string("reason"), jv_string("the jail never ran"));
-	return rep;
-}
-
 /* The report: the profile, what bubblewrap set up, and what we measured. */
 jv
-gl_jail_report(const struct gl_profile *pr, const struct gl_jail *j, char **cmd, jv measured, int code)
+gl_jail_report(const struct gl_profile *pr, const struct gl_jail *j, char **cmd,
+    struct gl_jail_enforced *e, int code)
 {
-	jv o = jv_object(), a;
+	jv o = jv_object(), a, sc;
 	size_t i;
 
 	o = jv_object_set(o, jv_string("tool"), jv_string("gl-jail"));
@@ -755,18 +737,26 @@ gl_jail_report(const struct gl_profile *pr, const struct gl_jail *j, char **cmd,
 		a = jv_array_append(a, jv_string(cmd[i]));
 	o = jv_object_set(o, jv_string("command"), a);
 	o = jv_object_set(o, jv_string("project"), jv_string(j->project));
-	o = jv_object_set(o, jv_string("measured"), measured);
+	o = jv_object_set(o, jv_string("measured"), e->measured);
 	o = jv_object_set(o, jv_string("filesystem"), jv_copy(j->fs));
 	o = jv_object_set(o, jv_string("environment"), jv_copy(j->env));
-	o = jv_object_set(o, jv_string("landlock"), jv_object_set(jv_object(),
-	    jv_string("requested"), jv_bool(j->landlock != NULL && !j->landlock_disabled)));
-	o = jv_object_set(o, jv_string("seccomp"), seccomp_report(pr, code));
-	o = jv_object_set(o, jv_string("cgroup"), jv_object_set(jv_object_set(jv_object(),
-	    jv_string("enforced"), jv_false()), jv_string("reason"),
-	    jv_string("not implemented in this version")));
-	o = jv_object_set(o, jv_string("rlimits"), jv_object_set(jv_object_set(jv_object(),
-	    jv_string("enforced"), jv_false()), jv_string("reason"),
-	    jv_string("not implemented in this version")));
+	o = jv_object_set(o, jv_string("landlock"), jv_object_set(jv_object_set(jv_object(),
+	    jv_string("requested"), jv_bool(j->landlock != NULL && !j->landlock_disabled)),
+	    jv_string("abi"), jv_number(e->landlock_abi)));
+	/* the filter of the plan: enforced once bubblewrap ran with it */
+	if (jv_get_kind(j->seccomp) == JV_KIND_OBJECT) {
+		sc = jv_object_set(jv_copy(j->seccomp), jv_string("enforced"), jv_bool(code >= 0));
+		if (code < 0)
+			sc = jv_object_set(sc, jv_string("reason"), jv_string("the jail never ran"));
+	} else
+		sc = jv_object_set(jv_object_set(jv_object(), jv_string("enforced"), jv_false()),
+		    jv_string("reason"), jv_string("no filter was built"));
+	o = jv_object_set(o, jv_string("seccomp"), sc);
+	o = jv_object_set(o, jv_string("cgroup"), e->cgroup);
+	o = jv_object_set(o, jv_string("rlimits"), e->rlimits);
+	o = jv_object_set(o, jv_string("degraded"), jv_get_kind(e->degraded) == JV_KIND_ARRAY ?
+	    e->degraded : (jv_free(e->degraded), jv_array()));
+	e->measured = e->cgroup = e->rlimits = e->degraded = jv_invalid();
 	o = jv_object_set(o, jv_string("network"), jv_object_set(jv_object_set(jv_object(),
 	    jv_string("mode"), jv_string("loopback-only")), jv_string("egress"),
 	    jv_string("none: the domain allowlist is not implemented yet, so nothing leaves")));

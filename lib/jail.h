@@ -36,6 +36,7 @@ struct gl_jail {
 	size_t nstaged;			/* idmapped trees attached under stage */
 	jv fs;				/* report: what is bound, masked, skipped */
 	jv env;				/* report: names of variables passed */
+	jv seccomp;			/* report: the filter gl_jail_plan built */
 };
 
 /* Build j->bw, j->ll, j->fs, j->env from the inputs.  In idmap mode this
@@ -51,8 +52,17 @@ void gl_jail_unstage(struct gl_jail *j);
 void gl_jail_free(struct gl_jail *j);
 /* The profile as reports show it: name, digest, files, resolved values. */
 jv gl_jail_profile_json(const struct gl_profile *p);
-/* gl-jail's report (measured is consumed; code < 0: the jail never ran). */
+/* What gl-jail measured or decided outside the plan, for the report. */
+struct gl_jail_enforced {
+	jv measured;		/* identity and namespaces of the jail */
+	jv cgroup;		/* gl_cgroup_report */
+	jv rlimits;		/* gl_rlimit_report */
+	jv degraded;		/* layers let go by --allow-degraded */
+	int landlock_abi;	/* the kernel's */
+};
+
+/* gl-jail's report; e's values are consumed; code < 0: the jail never ran. */
 jv gl_jail_report(const struct gl_profile *p, const struct gl_jail *j, char **cmd,
-    jv measured, int code);
+    struct gl_jail_enforced *e, int code);
 
 #endif
