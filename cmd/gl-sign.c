@@ -17,7 +17,7 @@
 #include "key.h"
 #include "utf8.h"
 
-#define DEFAULT_KEY "gleisner/keys/local.pem"	/* under $XDG_CONFIG_HOME or ~/.config */
+#define DEFAULT_KEY "/keys/local.pem"	/* under gl_io_config_dir */
 
 struct opts {
 	const char *key;	/* -k: private key PEM, default under $HOME */
@@ -154,7 +154,7 @@ main(int argc, char *argv[])
 	};
 	struct opts o = { .type = GL_DSSE_INTOTO, .out = "-" };
 	static char defkey[PATH_MAX];
-	const char *mode = "sign", *home;
+	const char *mode = "sign";
 	int c, rc;
 
 	if (argc > 1 && (strcmp(argv[1], "keygen") == 0 || strcmp(argv[1], "pubkey") == 0)) {
@@ -199,16 +199,10 @@ main(int argc, char *argv[])
 	if (!gl_utf8_valid(o.type, strlen(o.type)))
 		errx(GL_EX_USAGE, "-t: payload type is not valid UTF-8");
 	if (o.key == NULL && strcmp(mode, "keygen") != 0) {
-		const char *xdg = getenv("XDG_CONFIG_HOME");
-		int n;
-		if (xdg != NULL && xdg[0] == '/')
-			n = snprintf(defkey, sizeof defkey, "%s/%s", xdg, DEFAULT_KEY);
-		else if ((home = getenv("HOME")) != NULL && *home != '\0')
-			n = snprintf(defkey, sizeof defkey, "%s/.config/%s", home, DEFAULT_KEY);
-		else
-			errx(GL_EX_USAGE, "no -k given and HOME is not set");
-		if (n >= (int)sizeof defkey)
-			errx(GL_EX_USAGE, "HOME is too long");
+		if (gl_io_config_dir(NULL, defkey, sizeof defkey - sizeof DEFAULT_KEY) < 0)
+			errx(GL_EX_USAGE, errno == EINVAL ? "no -k given and HOME is not set" :
+			    "HOME is too long");
+		strcat(defkey, DEFAULT_KEY);
 		o.key = defkey;
 	}
 

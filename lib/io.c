@@ -232,6 +232,29 @@ gl_io_close_from(int lowfd, const int *keep, size_t nkeep)
 }
 
 int
+gl_io_config_dir(const char *home, char *buf, size_t bufsz)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	int n;
+
+	if (home == NULL)
+		home = getenv("HOME");
+	if (xdg != NULL && xdg[0] == '/')
+		n = snprintf(buf, bufsz, "%s/gleisner", xdg);
+	else if (home != NULL && home[0] == '/')
+		n = snprintf(buf, bufsz, "%s/.config/gleisner", home);
+	else {
+		errno = EINVAL;
+		return -1;
+	}
+	if (n < 0 || (size_t)n >= bufsz) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+int
 gl_io_mkdirs(const char *path, mode_t mode)
 {
 	char buf[PATH_MAX], *p;

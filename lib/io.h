@@ -21,6 +21,10 @@ int gl_io_write_atomic(const char *path, const void *buf, size_t len, mode_t mod
 int gl_io_write_str(const char *path, const char *s);
 /* Close every fd above 2 except those listed (keep may be NULL). */
 void gl_io_close_from(int lowfd, const int *keep, size_t nkeep);
+/* Gleisner's configuration directory (keys, trust store, profiles):
+ * $XDG_CONFIG_HOME/gleisner when that is absolute, else home/.config/gleisner
+ * (home NULL: $HOME).  -1 (EINVAL, ENAMETOOLONG) when there is none. */
+int gl_io_config_dir(const char *home, char *buf, size_t bufsz);
 /* mkdir -p, each created directory with mode. */
 int gl_io_mkdirs(const char *path, mode_t mode);
 

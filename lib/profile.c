@@ -12,6 +12,7 @@
 #include <ini.h>
 
 #include "exec.h"
+#include "io.h"
 #include "json.h"
 #include "utf8.h"
 
@@ -402,7 +403,7 @@ find_in(const char *dir, const char *name)
 char *
 gl_profile_find(const char *arg)
 {
-	const char *env, *home, *xdg;
+	const char *env;
 	char buf[PATH_MAX], *list, *dir, *save = NULL, *r = NULL;
 	size_t n = strlen(arg);
 
@@ -425,15 +426,11 @@ gl_profile_find(const char *arg)
 		if (r != NULL)
 			return r;
 	}
-	xdg = getenv("XDG_CONFIG_HOME");
-	home = getenv("HOME");
-	if (xdg != NULL && xdg[0] == '/')
-		snprintf(buf, sizeof buf, "%s/gleisner/profiles", xdg);
-	else if (home != NULL && home[0] == '/')
-		snprintf(buf, sizeof buf, "%s/.config/gleisner/profiles", home);
-	else
+	if (gl_io_config_dir(NULL, buf, sizeof buf - 10) < 0)
 		buf[0] = '\0';
-	if ((r = find_in(buf, arg)) != NULL)
+	else
+		strcat(buf, "/profiles");
+	if (buf[0] != '\0' && (r = find_in(buf, arg)) != NULL)
 		return r;
 	if ((r = find_in(GL_DATADIR "/profiles", arg)) != NULL)
 		return r;
