@@ -123,12 +123,11 @@ probe(int human)
 static int
 fdarg(const char *s)
 {
-	char *end;
-	long n = strtol(s, &end, 10);
+	int fd = gl_io_fd_arg(s);
 
-	if (*end != '\0' || n < 3 || n > INT_MAX || fcntl((int)n, F_GETFD) < 0)
+	if (fd < 0)
 		errx(GL_EX_SETUP, "%s: not an open file descriptor above 2", s);
-	return (int)n;
+	return fd;
 }
 
 /* $HOME, or the passwd entry's: where "~/" in a profile points */

@@ -118,8 +118,7 @@ main(int argc, char *argv[])
 			break;
 		case 'o': o.report = optarg; break;
 		case 'f':
-			o.report_fd = (int)strtol(optarg, &end, 10);
-			if (*end != '\0' || o.report_fd < 3 || fcntl(o.report_fd, F_GETFD) < 0)
+			if ((o.report_fd = gl_io_fd_arg(optarg)) < 0)
 				errx(GL_EX_SETUP, "--report-fd: %s: not an open descriptor above 2", optarg);
 			break;
 		case 'P': o.probe = 1; break;

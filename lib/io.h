@@ -19,6 +19,8 @@ int gl_io_write_atomic(const char *path, const void *buf, size_t len, mode_t mod
 /* Write the string s to an existing file (a /proc or cgroup knob): one
  * open, all of s, close; no temporary name. */
 int gl_io_write_str(const char *path, const char *s);
+/* A descriptor named on a command line: an open fd above 2, or -1. */
+int gl_io_fd_arg(const char *s);
 /* Close every fd above 2 except those listed (keep may be NULL). */
 void gl_io_close_from(int lowfd, const int *keep, size_t nkeep);
 /* Gleisner's configuration directory (keys, trust store, profiles):
