@@ -20,7 +20,7 @@ buf = ctypes.addressof(ctypes.create_string_buffer(256))
 # in_tty CMD: CMD under script(1), a real terminal whose input stays open
 in_tty() {
 	sleep 2 | $AS env HOME="$HOME" GLEISNER_PROFILE_PATH="${NB_PROFILES:-$GLEISNER_PROFILE_PATH}" \
-		PY="$PY" script -qec "$1" /dev/null
+		PY="$PY" SHELL=/bin/bash script -qec "$1" /dev/null
 }
 
 # the gl-jail binary the current identity runs
