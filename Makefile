@@ -14,7 +14,7 @@ WARNFLAGS  := -std=c17 -Werror -Wall -Wextra -Wpedantic -Wshadow -Wstrict-protot
               -Wmissing-prototypes -Wformat=2 -Wvla
 CPPFLAGS   += -D_GNU_SOURCE -Ilib -DGL_VERSION='"$(VERSION)"' \
               -DGL_DATADIR='"$(DATADIR)"'
-PKGS       := libcrypto libnftnl libmnl inih
+PKGS       := libcrypto libnftnl libmnl inih yaml-0.1
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 JQ_LIBS    ?= -ljq
@@ -30,7 +30,7 @@ B          := $(BUILD)
 SANFLAGS   :=
 endif
 ALL_CFLAGS  = $(WARNFLAGS) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS)
-ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS) -Wl,--as-needed
 
 LIB_SRCS := $(sort $(wildcard lib/*.c))
 LIB_OBJS := $(LIB_SRCS:lib/%.c=$(B)/lib/%.o)

@@ -5,7 +5,7 @@ set -eu
 
 pkgs="make gcc pkg-config libc6-dev libssl-dev libjq-dev libonig-dev libnftnl-dev
 libmnl-dev libinih-dev bubblewrap jq git bats shellcheck mandoc util-linux uidmap
-attr libcap2-bin python3 iproute2 nftables tmux"
+attr libcap2-bin python3 iproute2 nftables tmux libyaml-dev dnsmasq-base passt"
 
 missing=
 for p in $pkgs; do

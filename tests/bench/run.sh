@@ -41,3 +41,12 @@ printf 'bench: gl-jail -- true              %6d us  %sx\n' "$jail" "$(ratio "$ja
 r=$(ratio "$wrap" "$bare")
 verdict=$(awk -v r="$r" 'BEGIN { print (r <= 2) ? "met" : "NOT met" }')
 printf 'bench: gleisner wrap -- true        %6d us  %sx (target <= 2x: %s)\n' "$wrap" "$r" "$verdict"
+
+# the other stages' benchmarks: each tests/bench/*.sh beside this one runs
+# with the same GL_BIN, work directory and run count, and prints its own ratios
+here=$(cd "$(dirname "$0")" && pwd)
+for part in "$here"/*.sh; do
+	[ "$part" = "$here/run.sh" ] && continue
+	BENCH_WORK="$work" BENCH_RUNS="$n" GL_BIN="$bin" sh "$part" || status=1
+done
+exit "${status:-0}"
