@@ -50,7 +50,8 @@ usage(FILE *f)
 	fprintf(f,
 	    "usage: gl-jail [-p profile] [-d project] [--report file] [--landlock-report-fd fd]\n"
 	    "               [--keep-fd fd]... [--allow-path path]... [--hide path]... [--no-landlock]\n"
-	    "               [--allow-degraded layer[,layer]] [--host-uid uid] -- command [arg ...]\n"
+	    "               [--allow-degraded layer[,layer]] [--host-uid uid] [--share-net]\n"
+	    "               -- command [arg ...]\n"
 	    "       gl-jail [-p profile] --print-profile\n"
 	    "       gl-jail --probe [--human]\n");
 }
@@ -176,6 +177,7 @@ main(int argc, char *argv[])
 		{ "print-profile", no_argument, NULL, 'P' },
 		{ "allow-degraded", required_argument, NULL, 'D' },
 		{ "probe", no_argument, NULL, 'R' },
+		{ "share-net", no_argument, NULL, 'S' },
 		{ "human", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -195,6 +197,7 @@ main(int argc, char *argv[])
 		int print;		/* --print-profile */
 		int degrade;		/* --allow-degraded: DEGRADE_* */
 		int probe, human;	/* --probe [--human] */
+		int share_net;		/* --share-net: gl-netfilter made the netns */
 	} o = { .profile = "konishi", .project = ".", .llfd = -1, .host_uid = -1 };
 	struct gl_profile prof;
 	struct gl_jail j;
@@ -233,6 +236,7 @@ main(int argc, char *argv[])
 			free(s);
 			break;
 		case 'N': o.no_landlock = 1; break;
+		case 'S': o.share_net = 1; break;
 		case 'x':
 			if (optarg[0] != '/')
 				errx(GL_EX_SETUP, "--hide %s: not an absolute path", optarg);
@@ -314,6 +318,10 @@ main(int argc, char *argv[])
 	j.allow_paths = o.allow;
 	j.landlock = llpath;
 	j.landlock_disabled = nolandlock;
+	j.share_net = o.share_net;
+	if (o.share_net && gl_ns_is_host("net") == 1)
+		refuse("--share-net: this is the host's network namespace, not one of gl-netfilter's",
+		    "run gl-jail under gl-netfilter, or drop --share-net");
 	j.landlock_fd = o.llfd;
 	j.hide = o.hide;
 	j.uid = getuid();

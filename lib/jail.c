@@ -485,8 +485,8 @@ gl_jail_plan(struct gl_jail *j, char *err, size_t errsz)
 	/* first: a bad [process.seccomp] fails before anything is attached */
 	if (seccomp(p) < 0)
 		goto out;
-	if (bw(p, 5, "--unshare-user", "--unshare-ipc", "--unshare-uts", "--unshare-net",
-	    "--unshare-cgroup-try") < 0)
+	if (bw(p, 4, "--unshare-user", "--unshare-ipc", "--unshare-uts",
+	    "--unshare-cgroup-try") < 0 || (!j->share_net && bw(p, 1, "--unshare-net") < 0))
 		goto out;
 	if (pr->pid_namespace && bw(p, 1, "--unshare-pid") < 0)
 		goto out;
@@ -757,9 +757,14 @@ gl_jail_report(const struct gl_profile *pr, const struct gl_jail *j, char **cmd,
 	o = jv_object_set(o, jv_string("degraded"), jv_get_kind(e->degraded) == JV_KIND_ARRAY ?
 	    e->degraded : (jv_free(e->degraded), jv_array()));
 	e->measured = e->cgroup = e->rlimits = e->degraded = jv_invalid();
-	o = jv_object_set(o, jv_string("network"), jv_object_set(jv_object_set(jv_object(),
-	    jv_string("mode"), jv_string("loopback-only")), jv_string("egress"),
-	    jv_string("none: the domain allowlist is not implemented yet, so nothing leaves")));
+	if (j->share_net)
+		o = jv_object_set(o, jv_string("network"), jv_object_set(jv_object_set(jv_object(),
+		    jv_string("mode"), jv_string("shared")), jv_string("egress"),
+		    jv_string("the caller's network namespace (gl-netfilter's): see its report")));
+	else
+		o = jv_object_set(o, jv_string("network"), jv_object_set(jv_object_set(jv_object(),
+		    jv_string("mode"), jv_string("loopback-only")), jv_string("egress"),
+		    jv_string("none: a network namespace of its own with loopback only")));
 	if (code < 0)
 		o = jv_object_set(o, jv_string("exit"), jv_null());
 	else if (code > GL_EX_SIGNAL && code < GL_EX_SIGNAL + 65)

@@ -21,6 +21,7 @@ struct gl_jail {
 	const char *landlock;		/* host path of gl-landlock, or NULL */
 	int landlock_disabled;		/* run it with --disabled (no rules) */
 	int landlock_fd;		/* its report fd, or -1 */
+	int share_net;			/* keep the caller's network namespace */
 	struct gl_strv hide;		/* masked whatever: e.g. the signing key */
 	struct gl_strv forbidden;	/* out: must not appear (git commondir …) */
 	uid_t uid;			/* ids inside */

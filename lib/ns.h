@@ -15,6 +15,10 @@ int gl_ns_idmap_userns(uid_t id, gid_t gid);
 int gl_ns_idmap_mount(const char *src, const char *dst, int userns_fd, int ro);
 /* Which of pid's namespaces differ from ours: {"user":true,...}. */
 jv gl_ns_measure(pid_t pid);
+/* Whether our namespace of that kind ("net", ...) is the host's: 1 when
+ * every ancestor we can read shares it, 0 when one does not, -1 when none
+ * can be read. */
+int gl_ns_is_host(const char *kind);
 /* Host uid, gid and CapEff of pid from /proc/PID/status. */
 jv gl_ns_identity(pid_t pid);
 

@@ -286,3 +286,26 @@ check_git_commondir() {
 		run -2 --separate-stderr jail -d "$P" -- sh -c "echo x >> $r/.git/config"
 	done
 }
+
+@test "gl-jail: --share-net keeps the caller's network namespace, which the jail cannot reconfigure; in the host's it is refused" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root to make a network namespace"
+	jail_world
+	ns=gl-share-$$
+	ip netns add "$ns"
+	ip -n "$ns" link add gl-dummy0 type veth peer name gl-dummy1
+	ip -n "$ns" addr add 10.213.0.1/24 dev gl-dummy0
+	run --separate-stderr nsenter --net="/run/netns/$ns" "$GL_BIN/gl-jail" --share-net -d "$P" --report "$T/r.json" -- \
+		sh -c 'cat /proc/net/dev; ip link set gl-dummy0 down && echo LINK-CHANGED; ip addr flush dev gl-dummy0 && echo ADDR-FLUSHED; nft flush ruleset && echo NFT-FLUSHED; true'
+	ip netns del "$ns"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *gl-dummy0* ]]
+	[[ "$output" != *CHANGED* && "$output" != *FLUSHED* ]]
+	jq -e '.network.mode == "shared"' "$T/r.json"
+	# without a namespace of its own the flag would hand over the host's network
+	run -125 --separate-stderr "$GL_BIN/gl-jail" --share-net -d "$P" -- true
+	[[ "$stderr" == *"host's network namespace"* ]]
+	# and without the flag the jail has loopback only
+	run -0 jail -d "$P" --report "$T/r.json" -- cat /proc/net/dev
+	[[ "$output" != *eth* ]]
+	jq -e '.network.mode == "loopback-only"' "$T/r.json"
+}
