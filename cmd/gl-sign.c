@@ -10,6 +10,7 @@
 
 #include <openssl/crypto.h>
 
+#include "bundle.h"
 #include "dsse.h"
 #include "gl.h"
 #include "io.h"
@@ -23,6 +24,7 @@ struct opts {
 	const char *key;	/* -k: private key PEM, default under $HOME */
 	const char *type;	/* -t: payloadType */
 	const char *out;	/* -o: envelope path, "-" is stdout */
+	const char *bundle;	/* --bundle: Sigstore bundle path, or NULL */
 	const char *private;	/* keygen --private */
 	const char *public;	/* keygen --public */
 	int raw;		/* --raw: keep a trailing newline */
@@ -33,7 +35,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: gl-sign [-k key.pem] [-t payload-type] [--raw] [-o file]\n"
+	    "usage: gl-sign [-k key.pem] [-t payload-type] [--raw] [-o file] [--bundle file]\n"
 	    "       gl-sign keygen [--ed25519] --private file --public file\n"
 	    "       gl-sign pubkey [-k key.pem]\n");
 }
@@ -53,6 +55,11 @@ load_key(const char *path)
 		errx(GL_EX_DATA, "%s: not an unencrypted PEM private key", path);
 	if (errno == EFBIG)
 		errx(GL_EX_DATA, "%s: too large for a key", path);
+	if (errno == EPERM) {
+		warnx("%s: private key is not a regular file only its owner may use",
+		    path);
+		errx(GL_EX_DATA, "hint: chmod 600 %s", path);
+	}
 	err(GL_EX_SYS, "%s", path);
 }
 
@@ -104,9 +111,9 @@ pubkey(const struct opts *o)
 static int
 sign(const struct opts *o)
 {
-	char why[160], *payload, *env;
+	char why[160], hint[80], *payload, *env, *bun = NULL;
 	unsigned char *pae, *sig;
-	size_t len, plen, siglen, elen;
+	size_t len, plen, siglen, elen, blen = 0;
 	EVP_PKEY *k;
 
 	if (gl_io_read_fd(STDIN_FILENO, GL_CAP_DOC, &payload, &len) < 0) {
@@ -124,12 +131,21 @@ sign(const struct opts *o)
 		err(GL_EX_SYS, "PAE");
 	if (gl_key_sign(k, pae, plen, &sig, &siglen) < 0)
 		errx(GL_EX_SYS, "%s: signing failed", o->key);
+	if (o->bundle != NULL && gl_key_ssh_fingerprint(k, hint, sizeof hint) < 0)
+		errx(GL_EX_SYS, "%s: cannot compute the key hint", o->key);
 	EVP_PKEY_free(k);
 	env = gl_dsse_envelope(o->type, strlen(o->type), payload, len, sig, siglen, &elen);
 	if (env == NULL)
 		err(GL_EX_SYS, "envelope");
+	if (o->bundle != NULL && (bun = gl_bundle_make(o->type, strlen(o->type),
+	    payload, len, sig, siglen, hint, &blen)) == NULL)
+		err(GL_EX_SYS, "bundle");
+	/* the bundle first: a caller waiting for the envelope finds both */
+	if (bun != NULL && gl_io_write_atomic(o->bundle, bun, blen, 0644) < 0)
+		err(GL_EX_SYS, "%s", strcmp(o->bundle, "-") == 0 ? "stdout" : o->bundle);
 	if (gl_io_write_atomic(o->out, env, elen, 0644) < 0)
 		err(GL_EX_SYS, "%s", strcmp(o->out, "-") == 0 ? "stdout" : o->out);
+	free(bun);
 	free(env);
 	free(sig);
 	free(pae);
@@ -141,6 +157,7 @@ int
 main(int argc, char *argv[])
 {
 	static const struct option lopts[] = {
+		{ "bundle", required_argument, NULL, 'b' },
 		{ "ed25519", no_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "key", required_argument, NULL, 'k' },
@@ -164,6 +181,7 @@ main(int argc, char *argv[])
 	}
 	while ((c = getopt_long(argc, argv, "+hk:o:rt:", lopts, NULL)) != -1) {
 		switch (c) {
+		case 'b': o.bundle = optarg; break;
 		case 'E': o.ed25519 = 1; break;
 		case 'h': usage(stdout); return GL_EX_OK;
 		case 'k': o.key = optarg; break;
@@ -184,6 +202,7 @@ main(int argc, char *argv[])
 	}
 	if (strcmp(mode, "keygen") == 0) {
 		if (o.private == NULL || o.public == NULL || o.key != NULL || o.raw ||
+		    o.bundle != NULL ||
 		    strcmp(o.out, "-") != 0 || strcmp(o.type, GL_DSSE_INTOTO) != 0) {
 			usage(stderr);
 			return GL_EX_USAGE;
@@ -192,10 +211,13 @@ main(int argc, char *argv[])
 			errx(GL_EX_USAGE, "--private and --public name the same file");
 	} else if (o.private != NULL || o.public != NULL || o.ed25519 ||
 	    (strcmp(mode, "pubkey") == 0 && (o.raw || strcmp(o.out, "-") != 0 ||
+	    o.bundle != NULL ||
 	    strcmp(o.type, GL_DSSE_INTOTO) != 0))) {
 		usage(stderr);
 		return GL_EX_USAGE;
 	}
+	if (o.bundle != NULL && strcmp(o.bundle, o.out) == 0)
+		errx(GL_EX_USAGE, "--bundle and -o name the same file");
 	if (!gl_utf8_valid(o.type, strlen(o.type)))
 		errx(GL_EX_USAGE, "-t: payload type is not valid UTF-8");
 	if (o.key == NULL && strcmp(mode, "keygen") != 0) {

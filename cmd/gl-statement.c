@@ -1,5 +1,6 @@
 /* gl-statement: assemble the in-toto Statement of a recorded session. */
 #include <err.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -23,6 +24,10 @@ struct opts {
 	const char *jail;	/* --jail-report: gl-jail's report */
 	const char *landlock;	/* --landlock-report: gl-landlock's report */
 	const char *git;	/* --git: gl-statement git-state output */
+	const char *network;	/* --network-report: gl-netfilter's report */
+	const char *sbom;	/* --sbom-summary: gl-sbom --summary output */
+	char **bys;		/* --byproduct: NAME=FILE */
+	size_t nbys;
 	const char *parent;	/* --parent: the parent DSSE envelope */
 	char **skipped;		/* --skipped-parent: envelopes passed over */
 	size_t nskipped;
@@ -41,7 +46,8 @@ usage(FILE *f)
 {
 	fprintf(f, "usage: gl-statement --invocation-id UUID --started TIME --finished TIME\n"
 	    "           [--diff FILE] [--events FILE] [--git FILE] [--jail-report FILE]\n"
-	    "           [--landlock-report FILE] [--parent FILE] [--skipped-parent FILE]...\n"
+	    "           [--landlock-report FILE] [--network-report FILE] [--sbom-summary FILE]\n"
+	    "           [--byproduct NAME=FILE]... [--parent FILE] [--skipped-parent FILE]...\n"
 	    "           [--project DIR] [--tool-version STRING] [--exit-code N] [--note TEXT]...\n"
 	    "           [--] [COMMAND [ARG ...]]\n"
 	    "       gl-statement git-state DIR\n");
@@ -87,6 +93,22 @@ data(const char *path, jv r)
 	jv_free(r);
 }
 
+/* --byproduct NAME=FILE: the file's sha256 and size under NAME. */
+static void
+byproduct(struct gl_statement *st, char *arg)
+{
+	char hex[GL_SHA256_HEX], *file = strchr(arg, '=');
+	unsigned long long size;
+	int fd;
+
+	*file++ = '\0';
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0 ||
+	    gl_digest_fd_hex(fd, hex, &size) < 0)
+		err(GL_EX_SYS, "%s", file);
+	close(fd);
+	data(file, gl_statement_byproduct(st, arg, hex, (size_t)size));
+}
+
 static int
 git_state(int argc, char *argv[])
 {
@@ -113,6 +135,7 @@ int
 main(int argc, char *argv[])
 {
 	static const struct option lopts[] = {
+		{ "byproduct", required_argument, NULL, 'b' },
 		{ "diff", required_argument, NULL, 'd' },
 		{ "events", required_argument, NULL, 'e' },
 		{ "exit-code", required_argument, NULL, 'x' },
@@ -122,9 +145,11 @@ main(int argc, char *argv[])
 		{ "invocation-id", required_argument, NULL, 'i' },
 		{ "jail-report", required_argument, NULL, 'j' },
 		{ "landlock-report", required_argument, NULL, 'l' },
+		{ "network-report", required_argument, NULL, 'N' },
 		{ "note", required_argument, NULL, 'n' },
 		{ "parent", required_argument, NULL, 'p' },
 		{ "project", required_argument, NULL, 'P' },
+		{ "sbom-summary", required_argument, NULL, 'B' },
 		{ "skipped-parent", required_argument, NULL, 's' },
 		{ "started", required_argument, NULL, 'S' },
 		{ "tool-version", required_argument, NULL, 't' },
@@ -143,6 +168,17 @@ main(int argc, char *argv[])
 		return git_state(argc, argv);
 	while ((c = getopt_long(argc, argv, "+hV", lopts, NULL)) != -1) {
 		switch (c) {
+		case 'b':
+			if (strchr(optarg, '=') == NULL || optarg[0] == '=') {
+				warnx("--byproduct %s: not NAME=FILE", optarg);
+				return GL_EX_USAGE;
+			}
+			if ((o.bys = reallocarray(o.bys, o.nbys + 1, sizeof *o.bys)) == NULL)
+				err(GL_EX_SYS, "reallocarray");
+			o.bys[o.nbys++] = optarg;
+			break;
+		case 'B': o.sbom = optarg; break;
+		case 'N': o.network = optarg; break;
 		case 'd': o.diff = optarg; break;
 		case 'e': o.events = optarg; break;
 		case 'F': o.finished = optarg; break;
@@ -221,6 +257,8 @@ main(int argc, char *argv[])
 		data(o.git, gl_statement_git(&st, object(o.git)));
 	if (o.landlock != NULL)
 		gl_statement_sandbox(&st, "landlock", object(o.landlock));
+	if (o.network != NULL)
+		gl_statement_network(&st, object(o.network));
 	v = gl_statement_command(&st, argc, argv);
 	if (!jv_is_valid(v) && jv_invalid_has_msg(jv_copy(v)))
 		errx(GL_EX_USAGE, "%s", gl_json_errmsg(v, msg, sizeof msg));
@@ -256,6 +294,15 @@ main(int argc, char *argv[])
 		data(o.diff, gl_statement_diff(&st, object(o.diff)));
 	else
 		gl_statement_diff(&st, jv_null());
+	if (o.sbom != NULL) {
+		buf = slurp(o.sbom, &len);
+		if (gl_digest_sha256_hex(buf, len, hex) < 0)
+			errx(GL_EX_SYS, "sha256 failed");
+		free(buf);
+		data(o.sbom, gl_statement_sbom(&st, o.sbom, object(o.sbom), hex));
+	}
+	for (i = 0; i < o.nbys; i++)
+		byproduct(&st, o.bys[i]);
 	for (i = 0; i < o.nskipped; i++) {
 		buf = slurp(o.skipped[i], &len);
 		if (gl_digest_sha256_hex(buf, len, hex) < 0)
@@ -269,6 +316,7 @@ main(int argc, char *argv[])
 	gl_statement_free(&st);
 	free(o.skipped);
 	free(o.notes);
+	free(o.bys);
 	if (gl_json_write_line(stdout, v) < 0 || fflush(stdout) != 0 ||
 	    ferror(stdout) || fclose(stdout) != 0)
 		err(GL_EX_SYS, "stdout");

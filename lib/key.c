@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -15,6 +16,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "b64.h"
 #include "io.h"
 
 enum gl_key_kind
@@ -87,6 +89,33 @@ gl_key_parse_public(const char *pem, size_t len)
 	return parse(pem, len, 0);
 }
 
+/* Read a private key: a regular file nobody but its owner can use. */
+static int
+read_private(const char *path, char **buf, size_t *len)
+{
+	struct stat sb;
+	int fd, rc, saved;
+
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) < 0)
+		return -1;
+	if (fstat(fd, &sb) < 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	if (!S_ISREG(sb.st_mode) || (sb.st_mode & 077) != 0) {
+		close(fd);
+		errno = EPERM;
+		return -1;
+	}
+	rc = gl_io_read_fd(fd, GL_KEY_CAP, buf, len);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return rc;
+}
+
 static EVP_PKEY *
 load(const char *path, int private)
 {
@@ -95,7 +124,8 @@ load(const char *path, int private)
 	EVP_PKEY *k;
 	int saved;
 
-	if (gl_io_read_file(path, GL_KEY_CAP, &buf, &len) < 0)
+	if ((private ? read_private(path, &buf, &len) :
+	    gl_io_read_file(path, GL_KEY_CAP, &buf, &len)) < 0)
 		return NULL;
 	k = parse(buf, len, private);
 	saved = errno;
@@ -139,6 +169,7 @@ gl_key_write_private(EVP_PKEY *k, const char *path)
 {
 	BIO *bio;
 	BUF_MEM *bm = NULL;
+	char *tmp = NULL;
 	int fd = -1, rc = -1, saved;
 
 	if ((bio = BIO_new(BIO_s_secmem())) == NULL) {
@@ -150,29 +181,38 @@ gl_key_write_private(EVP_PKEY *k, const char *path)
 		errno = EIO;
 		goto out;
 	}
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (asprintf(&tmp, "%s.%ld.tmp", path, (long)getpid()) < 0) {
+		tmp = NULL;
+		goto out;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		goto out;
 	if (fchmod(fd, 0600) < 0 || gl_io_write_all(fd, bm->data, bm->length) < 0 ||
 	    fsync(fd) < 0) {
 		saved = errno;
 		close(fd);
-		unlink(path);
+		unlink(tmp);
 		errno = saved;
 		goto out;
 	}
 	if (close(fd) < 0) {
 		saved = errno;
-		unlink(path);
+		unlink(tmp);
 		errno = saved;
 		goto out;
 	}
-	rc = 0;
+	/* link(2) never replaces: an existing key stays as it is */
+	rc = link(tmp, path);
+	saved = errno;
+	unlink(tmp);
+	errno = saved;
 out:
 	saved = errno;
 	if (bm != NULL && bm->data != NULL)
 		OPENSSL_cleanse(bm->data, bm->length);
 	BIO_free(bio);
+	free(tmp);
 	ERR_clear_error();
 	errno = saved;
 	return rc;
@@ -214,6 +254,52 @@ gl_key_id(EVP_PKEY *k, char out[GL_SHA256_HEX])
 	}
 	rc = gl_digest_sha256_hex(der, (size_t)n, out);
 	OPENSSL_free(der);
+	return rc;
+}
+
+static size_t
+wire_str(unsigned char *p, const void *s, size_t n)
+{
+	p[0] = (unsigned char)(n >> 24);
+	p[1] = (unsigned char)(n >> 16);
+	p[2] = (unsigned char)(n >> 8);
+	p[3] = (unsigned char)n;
+	memcpy(p + 4, s, n);
+	return n + 4;
+}
+
+int
+gl_key_ssh_fingerprint(EVP_PKEY *k, char *out, size_t outsz)
+{
+	unsigned char wire[160], pub[80], md[GL_SHA256_LEN];
+	size_t n = 0, plen = 0;
+	char *b64;
+	int rc = -1;
+
+	if (gl_key_kind(k) == GL_KEY_P256) {
+		if (EVP_PKEY_get_octet_string_param(k, "encoded-pub-key", pub,
+		    sizeof pub, &plen) != 1 || plen != 65)
+			goto out;
+		n += wire_str(wire + n, "ecdsa-sha2-nistp256", 19);
+		n += wire_str(wire + n, "nistp256", 8);
+	} else if (gl_key_kind(k) == GL_KEY_ED25519) {
+		plen = sizeof pub;
+		if (EVP_PKEY_get_raw_public_key(k, pub, &plen) != 1 || plen != 32)
+			goto out;
+		n += wire_str(wire + n, "ssh-ed25519", 11);
+	} else
+		goto out;
+	n += wire_str(wire + n, pub, plen);
+	if (gl_digest_sha256(wire, n, md) < 0 || (b64 = gl_b64_encode(md, sizeof md)) == NULL)
+		goto out;
+	b64[strcspn(b64, "=")] = '\0';
+	if (snprintf(out, outsz, "SHA256:%s", b64) < (int)outsz)
+		rc = 0;
+	free(b64);
+out:
+	ERR_clear_error();
+	if (rc < 0)
+		errno = EIO;
 	return rc;
 }
 

@@ -22,17 +22,24 @@ enum gl_key_kind gl_key_kind(const EVP_PKEY *k);
  * a key of that form) or ENOTSUP (another algorithm or curve). */
 EVP_PKEY *gl_key_parse_private(const char *pem, size_t len);
 EVP_PKEY *gl_key_parse_public(const char *pem, size_t len);
-/* Read path (capped) and parse it; the buffer is cleansed. */
+/* Read path (capped) and parse it; the buffer is cleansed.  A private key
+ * file that is not a regular file, or that its group or others may read or
+ * write, is refused with EPERM before it is read. */
 EVP_PKEY *gl_key_load_private(const char *path);
 EVP_PKEY *gl_key_load_public(const char *path);
 EVP_PKEY *gl_key_generate(enum gl_key_kind kind);
-/* PKCS#8 PEM to path, created O_CREAT|O_EXCL|O_NOFOLLOW mode 0600 and
- * fsync'ed; an existing path is EEXIST; on failure nothing is left. */
+/* PKCS#8 PEM to path, atomically: written to a temporary name (O_EXCL, mode
+ * 0600), fsync'ed, then link(2)ed into place, so path either does not exist
+ * or holds the whole key; an existing path is EEXIST and is never replaced. */
 int gl_key_write_private(EVP_PKEY *k, const char *path);
 /* SubjectPublicKeyInfo PEM, malloc'ed and NUL-terminated. */
 char *gl_key_public_pem(EVP_PKEY *k, size_t *len);
 /* Lowercase hex sha256 of the DER SubjectPublicKeyInfo. */
 int gl_key_id(EVP_PKEY *k, char out[GL_SHA256_HEX]);
+/* The OpenSSH SHA256 fingerprint, "SHA256:" and the unpadded base64 of
+ * the sha256 of the key's SSH wire encoding: the keyid cosign and
+ * sigstore-go fall back to, used as the Sigstore bundle key hint. */
+int gl_key_ssh_fingerprint(EVP_PKEY *k, char *out, size_t outsz);
 /* Sign msg; *sig is malloc'ed. */
 int gl_key_sign(EVP_PKEY *k, const void *msg, size_t len, unsigned char **sig,
     size_t *siglen);

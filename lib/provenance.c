@@ -465,13 +465,90 @@ integer(jv v, double min)
 	return d >= min && d == (double)(long long)d;
 }
 
+/* A file.read event: its material (name and sha256), or a read that could
+ * not be hashed (*unread).  -1 with msg when the event is malformed. */
+static int
+material(struct list *m, jv ev, int *unread, const char **msg)
+{
+	const char *sha = gl_json_str(ev, "sha256");
+	char *raw, *key;
+	size_t len;
+	jv rd;
+
+	if ((raw = gl_utf8_get_name(ev, "path", &len)) == NULL) {
+		*msg = "file.read has no path or path_b64";
+		return -1;
+	}
+	if (!gl_provenance_relpath_ok(raw[0] == '/' ? raw + 1 : raw,
+	    raw[0] == '/' ? len - 1 : len)) {
+		free(raw);
+		*msg = "file.read path is not a clean relative or absolute name";
+		return -1;
+	}
+	if (sha == NULL) {
+		free(raw);
+		if (!jv_object_has(jv_copy(ev), jv_string("error"))) {
+			*msg = "file.read has neither sha256 nor error";
+			return -1;
+		}
+		(*unread)++;
+		return 0;
+	}
+	if (!gl_digest_is_sha256_hex(sha)) {
+		free(raw);
+		*msg = "file.read sha256 is not 64 lowercase hex digits";
+		return -1;
+	}
+	/* sorted by name, then digest: the key is name NUL digest */
+	if ((key = malloc(len + 1 + 64)) == NULL) {
+		free(raw);
+		*msg = "out of memory";
+		return -1;
+	}
+	memcpy(key, raw, len);
+	key[len] = '\0';
+	memcpy(key + len + 1, sha, 64);
+	rd = gl_provenance_name(digest_rd(sha, kv("role", "material")), raw, len);
+	free(raw);
+	if (push(m, key, len + 1 + 64, rd) < 0) {
+		*msg = "out of memory";
+		return -1;
+	}
+	return 0;
+}
+
+/* The materials sorted, each (name, digest) once. */
+static jv
+materials(struct list *l)
+{
+	jv a = jv_array();
+	size_t i;
+
+	if (l->n > 1)
+		qsort(l->it, l->n, sizeof *l->it, itemcmp);
+	for (i = 0; i < l->n; i++) {
+		if (i > 0 && itemcmp(&l->it[i - 1], &l->it[i]) == 0)
+			jv_free(l->it[i].v);
+		else
+			a = jv_array_append(a, l->it[i].v);
+	}
+	for (i = 0; i < l->n; i++)
+		free(l->it[i].raw);
+	free(l->it);
+	l->it = NULL;
+	l->n = l->cap = 0;
+	return a;
+}
+
 jv
 gl_provenance_events(const char *buf, size_t len, unsigned long *line)
 {
 	const char *p = buf, *end = buf + len, *nl, *type, *src, *msg = NULL;
 	jv counts = jv_object(), last = jv_object(), v = jv_invalid(), x, out;
-	double seq, overflows = 0, lost = 0, denials = 0;
-	int ended = 0, endok = 0;
+	jv start = jv_null();
+	double seq, overflows = 0, lost = 0, denials = 0, errors = 0;
+	int ended = 0, endok = 0, unread = 0;
+	struct list mats = { 0 };
 	size_t tl;
 	char why[160];
 
@@ -527,8 +604,19 @@ gl_provenance_events(const char *buf, size_t len, unsigned long *line)
 		tl = strlen(type);
 		if (tl > 5 && strcmp(type + tl - 5, ".deny") == 0)
 			denials++;
+		if (strcmp(type, "net.dns") == 0 && gl_json_str(v, "decision") != NULL &&
+		    strcmp(gl_json_str(v, "decision"), "refuse") == 0)
+			denials++;
 		if (strcmp(type, "watch.overflow") == 0)
 			lost++;
+		if (strcmp(type, "watch.error") == 0)
+			errors++;
+		if (strcmp(type, "file.read") == 0 && material(&mats, v, &unread, &msg) < 0)
+			goto bad;
+		if (strcmp(type, "session.start") == 0 && jv_get_kind(start) == JV_KIND_NULL) {
+			jv_free(start);
+			start = jv_copy(v);
+		}
 		if (strcmp(type, "session.end") == 0) {
 			ended = 1;
 			x = gl_json_get(v, "complete");
@@ -558,14 +646,27 @@ gl_provenance_events(const char *buf, size_t len, unsigned long *line)
 	out = jv_object_set(jv_object(), jv_string("counts"), counts);
 	out = jv_object_set(out, jv_string("sessionEnd"), jv_bool(ended));
 	out = jv_object_set(out, jv_string("complete"),
-	    jv_bool(ended && endok && overflows == 0));
+	    jv_bool(ended && endok && overflows == 0 && errors == 0));
 	out = jv_object_set(out, jv_string("overflows"), jv_number(overflows));
+	out = jv_object_set(out, jv_string("errors"), jv_number(errors));
 	out = jv_object_set(out, jv_string("denials"), jv_number(denials));
-	return out;
+	out = jv_object_set(out, jv_string("unreadMaterials"), jv_number(unread));
+	x = gl_json_get(start, "reads");
+	out = jv_object_set(out, jv_string("reads"), jv_bool(jv_get_kind(x) == JV_KIND_TRUE));
+	jv_free(x);
+	if (gl_json_str(start, "backend") != NULL)
+		out = jv_object_set(out, jv_string("backend"), gl_json_get(start, "backend"));
+	if (gl_json_str(start, "proc_backend") != NULL)
+		out = jv_object_set(out, jv_string("procBackend"),
+		    gl_json_get(start, "proc_backend"));
+	jv_free(start);
+	return jv_object_set(out, jv_string("materials"), materials(&mats));
 bad:
 	jv_free(v);
 	jv_free(last);
 	jv_free(counts);
+	jv_free(start);
+	drop(&mats);
 	return jv_invalid_with_msg(jv_string(msg));
 }
 

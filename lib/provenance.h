@@ -20,8 +20,13 @@ jv gl_provenance_name(jv rd, const char *path, size_t len);
  * invalid with a message naming the place ("added[2]: ..."). */
 jv gl_provenance_diff(jv diff);
 /* Summary of a gl-watch JSONL log: {"counts":{type:n},"sessionEnd":bool,
- * "complete":bool,"overflows":n,"denials":n,"lines":n}.  On bad input,
- * invalid with a message and *line set to the 1-based line number. */
+ * "complete":bool (a session.end saying complete, no watch.overflow or
+ * watch.error),"overflows":n,"errors":n,"denials":n (*.deny and refused
+ * net.dns),"reads":bool (session.start says reads are observed),
+ * "backend","procBackend","unreadMaterials":n,"materials":[RD]} where the
+ * materials are the file.read events' (name, sha256) pairs, sorted by raw
+ * name bytes then digest, each once.  On bad input, invalid with a message
+ * and *line set to the 1-based line number. */
 jv gl_provenance_events(const char *buf, size_t len, unsigned long *line);
 /* The lowercase hex sha256 of the decoded payload of a DSSE envelope, as a
  * jv string; invalid with a message if buf is not a well-formed envelope. */

@@ -48,19 +48,20 @@ gl_statement_init(struct gl_statement *s)
 	s->command = jv_invalid();
 	s->git = jv_invalid();
 	s->parent = jv_invalid();
+	s->materials = jv_array();
 	s->bys = jv_array();
 	s->notes = jv_array();
 	s->other = jv_array();
 	s->subjects = jv_array();
 	s->denials = 0;
-	s->events_ok = s->diff_ok = 0;
+	s->events_ok = s->diff_ok = s->reads_ok = 0;
 }
 
 void
 gl_statement_free(struct gl_statement *s)
 {
 	jv *v[] = { &s->jail, &s->sandbox, &s->command, &s->git, &s->parent,
-	    &s->bys, &s->notes, &s->other, &s->subjects };
+	    &s->materials, &s->bys, &s->notes, &s->other, &s->subjects };
 	size_t i;
 
 	for (i = 0; i < sizeof v / sizeof *v; i++) {
@@ -222,18 +223,136 @@ gl_statement_events(struct gl_statement *s, const char *path, jv v,
 		    jv_string("no audit log was given"));
 		return;
 	}
+	{
+	char note[120];
+	double unread;
+
 	s->denials = jv_number_value(jv_object_get(jv_copy(v), jv_string("denials")));
 	s->events_ok = jv_get_kind(jv_object_get(jv_copy(v),
 	    jv_string("complete"))) == JV_KIND_TRUE;
+	unread = jv_number_value(jv_object_get(jv_copy(v), jv_string("unreadMaterials")));
+	s->reads_ok = s->events_ok && unread == 0 && jv_get_kind(jv_object_get(
+	    jv_copy(v), jv_string("reads"))) == JV_KIND_TRUE;
+	jv_free(s->materials);
+	s->materials = jv_object_get(jv_copy(v), jv_string("materials"));
+	v = jv_object_delete(v, jv_string("materials"));
 	if (jv_get_kind(jv_object_get(jv_copy(v), jv_string("sessionEnd"))) != JV_KIND_TRUE)
 		s->notes = jv_array_append(s->notes,
 		    jv_string("the audit log has no session.end"));
+	else if (jv_number_value(jv_object_get(jv_copy(v), jv_string("errors"))) > 0)
+		s->notes = jv_array_append(s->notes,
+		    jv_string("the watcher reported errors (watch.error)"));
 	else if (!s->events_ok)
 		s->notes = jv_array_append(s->notes,
 		    jv_string("the watcher lost events"));
+	if (jv_get_kind(jv_object_get(jv_copy(v), jv_string("reads"))) != JV_KIND_TRUE)
+		s->notes = jv_array_append(s->notes, jv_string("materials: the "
+		    "watcher did not observe file reads"));
+	if (unread > 0) {
+		snprintf(note, sizeof note, "materials: %.0f read(s) could not be "
+		    "hashed", unread);
+		s->notes = jv_array_append(s->notes, jv_string(note));
+	}
 	ann = jv_object_set(v, jv_string("role"), jv_string("audit-log"));
 	ann = jv_object_set(ann, jv_string("size"), jv_number((double)size));
 	s->bys = jv_array_append(s->bys, file_rd(path, hex, ann));
+	}
+}
+
+void
+gl_statement_network(struct gl_statement *s, jv report)
+{
+	jv j = gl_json_get(s->sandbox, "jail");
+
+	if (jv_get_kind(j) == JV_KIND_OBJECT)
+		s->sandbox = jv_object_set(s->sandbox, jv_string("jail"),
+		    jv_object_delete(j, jv_string("network")));
+	else
+		jv_free(j);
+	s->sandbox = jv_object_set(s->sandbox, jv_string("network"), report);
+}
+
+/* What is wrong with a gl-sbom summary, or NULL. */
+static const char *
+check_sbom(jv v)
+{
+	static const char *lists[] = { "added", "removed", "changed" };
+	jv x, c;
+	size_t i;
+	const char *msg = NULL;
+
+	jv_object_foreach(v, k, val) {
+		const char *ks = jv_string_value(k);
+		if (msg == NULL && strcmp(ks, "added") != 0 && strcmp(ks, "removed") != 0 &&
+		    strcmp(ks, "changed") != 0 && strcmp(ks, "counts") != 0)
+			msg = "unknown key (want added, removed, changed, counts)";
+		jv_free(k);
+		jv_free(val);
+	}
+	for (i = 0; i < 3 && msg == NULL; i++) {
+		x = gl_json_get(v, lists[i]);
+		if (jv_get_kind(x) != JV_KIND_ARRAY)
+			msg = "added, removed and changed must be arrays";
+		else
+			jv_array_foreach(x, j, e) {
+				if (msg == NULL && jv_get_kind(e) != JV_KIND_OBJECT)
+					msg = "a component entry is not an object";
+				(void)j;
+				jv_free(e);
+			}
+		jv_free(x);
+	}
+	c = gl_json_get(v, "counts");
+	if (msg == NULL && jv_get_kind(c) != JV_KIND_OBJECT)
+		msg = "counts must be an object";
+	else if (msg == NULL)
+		jv_object_foreach(c, k, val) {
+			if (msg == NULL && (jv_get_kind(val) != JV_KIND_NUMBER ||
+			    jv_number_value(val) < 0))
+				msg = "counts must be non-negative integers";
+			jv_free(k);
+			jv_free(val);
+		}
+	jv_free(c);
+	return msg;
+}
+
+jv
+gl_statement_sbom(struct gl_statement *s, const char *path, jv summary,
+    const char *hex)
+{
+	const char *msg = check_sbom(summary);
+
+	if (msg != NULL) {
+		jv_free(summary);
+		return jv_invalid_with_msg(jv_string(msg));
+	}
+	s->bys = jv_array_append(s->bys, file_rd(path, hex, jv_object_set(
+	    kv("role", jv_string("sbom-summary")), jv_string("summary"), summary)));
+	return jv_true();
+}
+
+jv
+gl_statement_byproduct(struct gl_statement *s, const char *name,
+    const char *hex, size_t size)
+{
+	jv ann;
+
+	if (name[0] == '\0' || !gl_utf8_valid(name, strlen(name)))
+		return jv_invalid_with_msg(jv_string("the name is empty or not UTF-8"));
+	jv_array_foreach(s->bys, i, b) {
+		const char *n = gl_json_str(b, "name");
+		int same = n != NULL && strcmp(n, name) == 0;
+		(void)i;
+		jv_free(b);
+		if (same)
+			return jv_invalid_with_msg(jv_string("the name is already a byproduct"));
+	}
+	ann = kv("role", jv_string("byproduct"));
+	ann = jv_object_set(ann, jv_string("size"), jv_number((double)size));
+	s->bys = jv_array_append(s->bys, rd(jv_string(name),
+	    kv("sha256", jv_string(hex)), ann));
+	return jv_true();
 }
 
 jv
@@ -285,11 +404,9 @@ session(struct gl_statement *s)
 	jv compl = jv_object(), ses = kv("role", jv_string("session"));
 	jv v = gl_json_get(s->jail, "exit");
 
-	s->notes = jv_array_append(s->notes, jv_string("materials: file reads "
-	    "are not observed by the inotify watcher"));
 	compl = jv_object_set(compl, jv_string("subjects"), jv_bool(s->diff_ok));
 	compl = jv_object_set(compl, jv_string("events"), jv_bool(s->events_ok));
-	compl = jv_object_set(compl, jv_string("materials"), jv_false());
+	compl = jv_object_set(compl, jv_string("materials"), jv_bool(s->reads_ok));
 	if (!jv_is_valid(v) && s->exitcode >= 0) {
 		jv_free(v);
 		v = kv("code", jv_number((double)s->exitcode));
@@ -333,6 +450,8 @@ gl_statement_finish(struct gl_statement *s)
 	if (jv_is_valid(s->parent))
 		deps = jv_array_append(deps, s->parent);
 	s->parent = jv_invalid();
+	deps = jv_array_concat(deps, s->materials);
+	s->materials = jv_invalid();
 	if (p != NULL) {	/* without trailing slashes */
 		for (n = strlen(p); n > 1 && p[n - 1] == '/'; n--)
 			;

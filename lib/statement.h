@@ -20,12 +20,13 @@ struct gl_statement {
 	jv sandbox;		/* internalParameters.sandbox */
 	jv command;		/* externalParameters.command, or invalid */
 	jv git, parent;		/* resolvedDependencies entries, or invalid */
+	jv materials;		/* resolvedDependencies: the files read */
 	jv bys;			/* byproducts before the session entry */
 	jv notes;		/* completenessNotes */
 	jv other;		/* otherChanges */
 	jv subjects;
 	double denials;
-	int events_ok, diff_ok;
+	int events_ok, diff_ok, reads_ok;
 };
 
 void gl_statement_init(struct gl_statement *s);
@@ -47,6 +48,17 @@ jv gl_statement_parent(struct gl_statement *s, const char *path,
  * size and sha256.  path NULL: no log was given. */
 void gl_statement_events(struct gl_statement *s, const char *path, jv summary,
     size_t size, const char *hex);
+/* gl-netfilter's report (consumed) as sandbox.network, replacing the jail
+ * report's network section. */
+void gl_statement_network(struct gl_statement *s, jv report);
+/* A gl-sbom --summary document (consumed) read from path with that sha256,
+ * as a byproduct; true or invalid with a message. */
+jv gl_statement_sbom(struct gl_statement *s, const char *path, jv summary,
+    const char *hex);
+/* A byproduct file given by name: its sha256 and size.  true, or invalid
+ * when the name is empty, not UTF-8 or already used. */
+jv gl_statement_byproduct(struct gl_statement *s, const char *name,
+    const char *hex, size_t size);
 /* A gl-snapshot diff (consumed), jv_null() when none was given; true or
  * invalid. */
 jv gl_statement_diff(struct gl_statement *s, jv diff);

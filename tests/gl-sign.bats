@@ -5,7 +5,11 @@ load helpers
 
 setup() {
 	gl_setup
-	K="$FIX/keys"
+	# private keys must be 0600: git checks them out 0644
+	K="$T/keys"
+	mkdir -p "$K"
+	cp "$FIX"/keys/* "$K/"
+	chmod 600 "$K"/*.pem
 	S1="$FIX/s1.json"
 	SLSA=https://example.com/test/v1
 }
@@ -103,7 +107,7 @@ payload_of() {
 	run -0 --separate-stderr gl-sign -k "$K/d-ed25519.pem" -o "$T/out.json" < "$S1"
 	[ -z "$output" ]
 	cmp "$T/out.json" "$REPO/tests/golden/gl-sign/ed25519.out"
-	[ "$(ls "$T")" = "$(printf 'home\nout.json')" ]
+	[ "$(ls "$T")" = "$(printf 'home\nkeys\nout.json')" ]
 	run -4 --separate-stderr gl-sign -k "$K/d-ed25519.pem" -o "$T/no/dir/x.json" < "$S1"
 	[[ "$stderr" == "gl-sign: $T/no/dir/x.json: No such file or directory" ]]
 }

@@ -3,7 +3,13 @@
 
 load ../helpers
 
-setup() { gl_setup; }
+# private keys must be 0600: git checks them out 0644
+setup() {
+	gl_setup
+	mkdir -p "$T/keys"
+	cp "$FIX"/keys/* "$T/keys/"
+	chmod 600 "$T"/keys/*.pem
+}
 teardown() { gl_teardown; }
 
 @test "gl-sign golden: badopt" { golden gl-sign badopt; }

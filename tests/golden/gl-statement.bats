@@ -19,6 +19,10 @@ teardown() { gl_teardown; }
 @test "golden: fractional seconds in --started (2)" { golden gl-statement bad-time; }
 @test "golden: missing --invocation-id (2)" { golden gl-statement no-id; }
 @test "golden: unreadable input file (4)" { golden gl-statement missing; }
+@test "golden: materials from file.read, network report, SBOM summary, byproduct" { golden gl-statement reads; }
+@test "golden: watch.error and an unhashed read make events and materials incomplete" { golden gl-statement watch-error; }
+@test "golden: an SBOM summary with an unknown key (3)" { golden gl-statement bad-sbom; }
+@test "golden: a file.read path with .. (3)" { golden gl-statement bad-read; }
 
 @test "gl-statement golden: every case in tests/golden/gl-statement/ has a test here" {
 	local c n=0
