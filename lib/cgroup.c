@@ -739,6 +739,26 @@ inarray(jv a, const char *s)
 	return r;
 }
 
+/* Moving a process into a cgroup takes the kernel's global threadgroup
+ * lock for writing, which waits for an RCU grace period (milliseconds)
+ * unless some cgroup hierarchy is mounted with favordynmods. */
+static int
+favordynmods(const char *mi)
+{
+	const char *l, *e, *sep;
+
+	for (l = mi; *l != '\0'; l = *e ? e + 1 : e) {
+		e = l + strcspn(l, "\n");
+		sep = strstr(l, " - cgroup");
+		if (sep != NULL && sep < e) {
+			const char *o = memmem(sep, (size_t)(e - sep), "favordynmods", 12);
+			if (o != NULL)
+				return 1;
+		}
+	}
+	return 0;
+}
+
 jv
 gl_cgroup_probe(void)
 {
@@ -806,6 +826,7 @@ gl_cgroup_probe(void)
 	jv_free(present);
 	jv_free(deleg);
 	jv_free(en);
+	o = jv_object_set(o, jv_string("favordynmods"), jv_bool(favordynmods(mi)));
 	free(mi);
 	free(sc);
 	o = jv_object_set(o, jv_string("v2"), v2);

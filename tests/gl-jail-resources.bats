@@ -58,10 +58,20 @@ gone() {
 		(.seccomp.available | type == "boolean") and (.seccomp.actions | type == "array") and
 		(.cgroup.v2 | has("path")) and (.cgroup.v1 | has("memory") and has("pids")) and
 		(.cgroup.limits | has("memory") and has("pids") and has("cpu")) and
+		(.cgroup.favordynmods | type == "boolean") and
 		(.bubblewrap | has("version")) and
 		(.netfilter.netlink | type == "boolean") and
 		(.ipv6.available | type == "boolean")'
 	# what it says agrees with the machine
+	want=false
+	grep -q ' - cgroup2\? .*favordynmods' /proc/self/mountinfo && want=true
+	echo "$output" | jq -e --argjson w "$want" '.cgroup.favordynmods == $w'
+	if [ "$(id -u)" -eq 0 ] && [ "$want" = false ] && mkdir "$T/cg" &&
+		mount -t cgroup -o none,name=gl-test-fdm,favordynmods cgroup "$T/cg" 2>/dev/null; then
+		run -0 gl-jail --probe
+		umount "$T/cg"
+		echo "$output" | jq -e '.cgroup.favordynmods == true'
+	fi
 	[ "$(echo "$output" | jq -r .bubblewrap.version)" = "$(bwrap --version | cut -d' ' -f2)" ]
 	[ "$(echo "$output" | jq -r .ipv6.available)" = "$([ -e /proc/net/if_inet6 ] && echo true || echo false)" ]
 	# probing leaves no cgroup behind
