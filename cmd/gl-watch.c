@@ -1,10 +1,12 @@
-/* gl-watch: watch a project tree with inotify, one JSON event a line. */
+/* gl-watch: observe a session: file events in the project (fanotify as root,
+ * inotify otherwise) and process exec/exit, one JSON event a line. */
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +18,9 @@
 #include <unistd.h>
 
 #include "gl.h"
+#include "fanotify.h"
 #include "io.h"
+#include "procconn.h"
 #include "watch.h"
 
 struct opts {
@@ -24,12 +28,29 @@ struct opts {
 	int ready_fd;		/* --ready-fd: say "ready\n" here, -1 if none */
 	char **ignore;		/* --ignore: names never watched nor reported */
 	size_t nignore;
+	int backend;		/* -b: -1 auto, else GL_WATCH_INOTIFY/FANOTIFY */
+	int proc;		/* -P: GL_PROCCONN_AUTO ... NONE */
+	pid_t pid;		/* --pid: whose descendants are the session */
+	int noreads;		/* --no-reads */
 };
 
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: gl-watch [-o FILE] [--ready-fd N] [--ignore NAME]... DIR\n");
+	fprintf(f, "usage: gl-watch [-o FILE] [--ready-fd N] [--ignore NAME]... [-b BACKEND]\n"
+	    "                [-P PROCS] [--pid PID] [--no-reads] DIR [DIR...]\n");
+}
+
+/* the index of word in list, or -1 */
+static int
+choice(const char *word, const char *const *list)
+{
+	int i;
+
+	for (i = 0; list[i] != NULL; i++)
+		if (strcmp(word, list[i]) == 0)
+			return i;
+	return -1;
 }
 
 static long
@@ -68,30 +89,81 @@ fail(const struct gl_watch_session *s)
 	err(GL_EX_SYS, "%s", s->errobj);
 }
 
+/* The process backend failed: writing an event, or reading its source. */
+static void __attribute__((noreturn))
+proc_fail(const struct gl_watch_session *s)
+{
+	if (s->errobj != NULL)
+		fail(s);
+	err(GL_EX_SYS, "process events");
+}
+
+static int
+drain(struct gl_watch_session *s)
+{
+	return s->backend == GL_WATCH_FANOTIFY ? gl_fanotify_drain(s) :
+	    gl_watch_drain(s);
+}
+
 int
 main(int argc, char *argv[])
 {
 	static const struct option lopts[] = {
+		{ "backend", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "ignore", required_argument, NULL, 'i' },
+		{ "no-reads", no_argument, NULL, 'n' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "procs", required_argument, NULL, 'P' },
 		{ "ready-fd", required_argument, NULL, 'r' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct opts o = { .ready_fd = -1 };
+	static const char *const backends[] = { "inotify", "fanotify", "auto", NULL };
+	static const char *const procs[] = { "auto", "connector", "poll", "none", NULL };
+	struct opts o = { .ready_fd = -1, .backend = -1, .pid = getppid() };
+	struct gl_procconn *pc = NULL;
+	char **extra = NULL;
+	size_t i;
 	struct gl_watch_session st = { .out = STDOUT_FILENO, .outname = "stdout",
 	    .complete = 1 };
 	struct signalfd_siginfo si;
-	struct pollfd pfd[2];
+	struct pollfd pfd[3];
 	struct stat sb;
 	sigset_t sigs;
 	char *end, *root;
 	long n;
-	int c, sfd;
+	int c, sfd, t;
 
-	while ((c = getopt_long(argc, argv, "+ho:V", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+b:ho:P:V", lopts, NULL)) != -1) {
 		switch (c) {
+		case 'b':
+			if ((o.backend = choice(optarg, backends)) < 0) {
+				warnx("--backend %s: not auto, fanotify or inotify", optarg);
+				return GL_EX_USAGE;
+			}
+			if (o.backend == 2)
+				o.backend = -1;
+			break;
+		case 'n':
+			o.noreads = 1;
+			break;
+		case 'p':
+			errno = 0;
+			n = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || n < 1 || n > INT_MAX) {
+				warnx("--pid %s: not a process id", optarg);
+				return GL_EX_USAGE;
+			}
+			o.pid = (pid_t)n;
+			break;
+		case 'P':
+			if ((o.proc = choice(optarg, procs)) < 0) {
+				warnx("--procs %s: not auto, connector, poll or none", optarg);
+				return GL_EX_USAGE;
+			}
+			break;
 		case 'h':
 			usage(stdout);
 			return GL_EX_OK;
@@ -128,7 +200,7 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc != 1) {
+	if (argc < 1) {
 		usage(stderr);
 		return GL_EX_USAGE;
 	}
@@ -138,6 +210,7 @@ main(int argc, char *argv[])
 	}
 	st.ignore = o.ignore;
 	st.nignore = o.nignore;
+	st.noreads = o.noreads;
 
 	/* SIGTERM and SIGINT arrive through a descriptor, polled with inotify */
 	sigemptyset(&sigs);
@@ -153,25 +226,54 @@ main(int argc, char *argv[])
 	 * an inherited ignored SIGINT (sh's background jobs) stays ignored */
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
+	/* as root, run before the session's processes: a short-lived one is
+	 * read (argv, cwd) before it can exit; best effort */
+	if (geteuid() == 0)
+		(void)sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK,
+		    &(struct sched_param){ .sched_priority = 1 });
 
-	if ((st.root = root = realpath(argv[0], NULL)) == NULL)
-		err(GL_EX_SYS, "%s", argv[0]);
-	if (stat(root, &sb) < 0)
-		err(GL_EX_SYS, "%s", argv[0]);
-	if (!S_ISDIR(sb.st_mode))
-		errx(GL_EX_SYS, "%s: Not a directory", argv[0]);
+	if ((extra = calloc((size_t)argc, sizeof *extra)) == NULL)
+		err(GL_EX_SYS, "calloc");
+	for (t = 0; t < argc; t++) {
+		if ((root = realpath(argv[t], NULL)) == NULL)
+			err(GL_EX_SYS, "%s", argv[t]);
+		if (stat(root, &sb) < 0)
+			err(GL_EX_SYS, "%s", argv[t]);
+		if (!S_ISDIR(sb.st_mode))
+			errx(GL_EX_SYS, "%s: Not a directory", argv[t]);
+		extra[t] = root;
+	}
+	st.root = root = extra[0];
+	st.extra = extra + 1;
+	st.nextra = (size_t)argc - 1;
 	if (o.out != NULL) {
 		st.outname = o.out;
 		if ((st.out = open(o.out, O_WRONLY | O_APPEND | O_CREAT |
 		    O_CLOEXEC | O_NOCTTY | O_NOFOLLOW, 0600)) < 0)
 			err(GL_EX_SYS, "%s", o.out);
 	}
-	if ((st.ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) < 0) {
+	/* fanotify needs CAP_SYS_ADMIN: as anyone else, inotify */
+	if (o.backend != GL_WATCH_INOTIFY && gl_fanotify_open(&st) < 0) {
+		if (o.backend == GL_WATCH_FANOTIFY)
+			fail(&st);
+		gl_fanotify_close(&st);
+		if (st.ifd >= 0)
+			close(st.ifd);
+		free(st.errobj);
+		st.errobj = NULL;
+		st.backend = GL_WATCH_INOTIFY;
+	}
+	if (st.backend == GL_WATCH_INOTIFY &&
+	    (st.ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) < 0) {
 		if (errno == EMFILE)
 			limit_reached("inotify_init1", "instance",
 			    "max_user_instances");
 		err(GL_EX_SYS, "inotify_init1");
 	}
+	if (o.proc != GL_PROCCONN_NONE &&
+	    (pc = gl_procconn_open(&st, o.pid, o.proc)) == NULL)
+		err(GL_EX_SYS, "%s", o.proc == GL_PROCCONN_CONNECTOR ?
+		    "proc connector" : "/proc");
 	if (gl_watch_start(&st) < 0)
 		fail(&st);
 	if (o.ready_fd >= 0) {
@@ -182,18 +284,25 @@ main(int argc, char *argv[])
 
 	pfd[0] = (struct pollfd){ .fd = st.ifd, .events = POLLIN };
 	pfd[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+	pfd[2] = (struct pollfd){ .fd = pc ? gl_procconn_fd(pc) : -1, .events = POLLIN };
 	for (;;) {
-		c = poll(pfd, 2, gl_watch_timeout(&st));
+		t = gl_watch_timeout(&st);
+		if (pc != NULL && gl_procconn_timeout(pc) >= 0 &&
+		    (t < 0 || gl_procconn_timeout(pc) < t))
+			t = gl_procconn_timeout(pc);
+		c = poll(pfd, 3, t);
 		if (c < 0 && errno == EINTR)
 			continue;
 		if (c < 0)
 			err(GL_EX_SYS, "poll");
+		if (pc != NULL && gl_procconn_drain(&st, pc) < 0)
+			proc_fail(&st);
 		if (c == 0) {
 			if (gl_watch_flush(&st) < 0)
 				fail(&st);
 			continue;
 		}
-		if (pfd[0].revents && gl_watch_drain(&st) < 0)
+		if (pfd[0].revents && drain(&st) < 0)
 			fail(&st);
 		if (pfd[1].revents) {
 			if (read(sfd, &si, sizeof si) < 0 && errno != EAGAIN)
@@ -202,13 +311,20 @@ main(int argc, char *argv[])
 		}
 	}
 	/* stop: everything the kernel queued before the signal is read now */
-	if (gl_watch_drain(&st) < 0 || gl_watch_flush(&st) < 0 ||
-	    gl_watch_end(&st) < 0)
+	if (drain(&st) < 0)
+		fail(&st);
+	if (pc != NULL && gl_procconn_drain(&st, pc) < 0)
+		proc_fail(&st);
+	if (gl_watch_flush(&st) < 0 || gl_watch_end(&st) < 0)
 		fail(&st);
 	if (st.out != STDOUT_FILENO && close(st.out) < 0)
 		err(GL_EX_SYS, "%s", st.outname);
+	gl_procconn_close(pc);
+	gl_fanotify_close(&st);
 	gl_watch_session_free(&st);
-	free(root);
+	for (i = 0; i < (size_t)argc; i++)
+		free(extra[i]);
+	free(extra);
 	free(o.ignore);
 	close(st.ifd);
 	close(sfd);

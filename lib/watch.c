@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "digest.h"
 #include "gl.h"
 #include "io.h"
 #include "json.h"
@@ -162,12 +163,9 @@ gl_watch_free(struct gl_watch *w)
 	IN_MOVED_TO | IN_ATTRIB | IN_ONLYDIR | IN_DONT_FOLLOW | IN_EXCL_UNLINK)
 #define PAIR_WAIT_MS 50	/* how long an IN_MOVED_FROM waits for its IN_MOVED_TO */
 
-enum { T_START, T_CREATE, T_WRITE, T_DELETE, T_RENAME, T_ATTRIB, T_OVERFLOW,
-	T_ERROR, T_END, NTYPES };
-_Static_assert(NTYPES == GL_WATCH_NTYPES, "GL_WATCH_NTYPES");
-static const char *types[NTYPES] = { "session.start", "file.create",
-	"file.write", "file.delete", "file.rename", "file.attrib",
-	"watch.overflow", "watch.error", "session.end" };
+static const char *types[GL_WATCH_NTYPES] = { "session.start", "file.create",
+	"file.write", "file.delete", "file.rename", "file.attrib", "file.read",
+	"proc.exec", "proc.exit", "watch.overflow", "watch.error", "session.end" };
 
 /* Record why we fail: obj failed with e (obj NULL: out of memory). */
 static int
@@ -179,8 +177,8 @@ fail(struct gl_watch_session *s, const char *obj, int e)
 	return -1;
 }
 
-static int
-emit(struct gl_watch_session *s, int t, jv o)
+int
+gl_watch_emit(struct gl_watch_session *s, int t, jv o)
 {
 	char ts[GL_CLOCK_LEN], *buf;
 	size_t n;
@@ -205,6 +203,41 @@ emit(struct gl_watch_session *s, int t, jv o)
 	return 0;
 }
 
+jv
+gl_watch_digest(jv o, int fd)
+{
+	char hex[GL_SHA256_HEX];
+	unsigned long long n;
+	struct stat sb;
+
+	if (fd < 0)
+		return jv_object_set(o, jv_string("error"), jv_string(strerror(errno)));
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode))
+		return jv_object_set(o, jv_string("error"), jv_string("not a regular file"));
+	if (gl_digest_fd_hex(fd, hex, &n) < 0)
+		return jv_object_set(o, jv_string("error"), jv_string(strerror(errno)));
+	return jv_object_set(o, jv_string("sha256"), jv_string(hex));
+}
+
+/* root/rel, or rel itself when it is absolute (an extra directory) */
+static char *
+abs_of(const struct gl_watch_session *s, const char *rel, size_t len)
+{
+	size_t alen = strlen(s->root);
+	char *abs;
+
+	if (len > 0 && rel[0] == '/')
+		alen = 0;
+	if ((abs = malloc(alen + len + 2)) == NULL)
+		return NULL;
+	memcpy(abs, s->root, alen);
+	if (alen && len)
+		abs[alen++] = '/';
+	memcpy(abs + alen, rel, len);
+	abs[alen + len] = '\0';
+	return abs;
+}
+
 /* An event about one path, with the flags that are set. */
 static int
 emit_path(struct gl_watch_session *s, int t, const char *path, size_t len,
@@ -216,7 +249,7 @@ emit_path(struct gl_watch_session *s, int t, const char *path, size_t len,
 		o = jv_object_set(o, jv_string("dir"), jv_true());
 	if (flag != NULL)
 		o = jv_object_set(o, jv_string(flag), jv_true());
-	return emit(s, t, o);
+	return gl_watch_emit(s, t, o);
 }
 
 static int
@@ -232,56 +265,111 @@ ignored(const struct gl_watch_session *s, size_t dirlen, const char *name)
 	return 0;
 }
 
+/* under dir (dlen bytes, no trailing '/'): the part after it, or NULL */
+static const char *
+below(const char *abs, size_t len, const char *dir, size_t dlen)
+{
+	if (dlen == 1 && dir[0] == '/')
+		dlen = 0;
+	if (len < dlen || memcmp(abs, dir, dlen) != 0)
+		return NULL;
+	if (len == dlen)
+		return abs + len;
+	return abs[dlen] == '/' ? abs + dlen + 1 : NULL;
+}
+
+char *
+gl_watch_name(const struct gl_watch_session *s, const char *abs, size_t len,
+    size_t *outlen)
+{
+	const char *r = below(abs, len, s->root, strlen(s->root)), *p, *q;
+	size_t i, rlen, n;
+	char *out, name[256];
+
+	for (i = 0; r == NULL && i < s->nextra; i++)
+		if (below(abs, len, s->extra[i], strlen(s->extra[i])) != NULL)
+			r = abs;
+	errno = 0;
+	if (r == NULL || r == abs + len)
+		return NULL;
+	rlen = (size_t)(abs + len - r);
+	/* an ignored name anywhere, or .gleisner at the top of the project */
+	for (p = r; p < abs + len; p = q + 1) {
+		if ((q = memchr(p, '/', (size_t)(abs + len - p))) == NULL)
+			q = abs + len;
+		n = (size_t)(q - p);
+		if (n == 0 || n >= 256)
+			continue;
+		memcpy(name, p, n);
+		name[n] = '\0';
+		/* a dirlen of 0 is the top of the project */
+		if (ignored(s, r != abs && p == r ? 0 : 1, name))
+			return NULL;
+	}
+	if ((out = malloc(rlen + 1)) == NULL) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	memcpy(out, r, rlen);
+	out[rlen] = '\0';
+	*outlen = rlen;
+	return out;
+}
+
+int
+gl_watch_error(struct gl_watch_session *s, const char *rel, size_t len,
+    const char *what)
+{
+	jv o = gl_utf8_set_name(jv_object(), "path", rel, len);
+
+	s->complete = 0;
+	o = jv_object_set(o, jv_string("error"), jv_string(what));
+	return gl_watch_emit(s, GL_WATCH_ERROR, o);
+}
+
 /* A watch could not be added: fatal before we are ready, an event after. */
 static int
 watch_failed(struct gl_watch_session *s, const char *abs, const char *rel,
     size_t len)
 {
 	int e = errno;
-	jv o;
 
 	if (!s->ready) {
 		s->limit = e == ENOSPC;
 		return fail(s, abs, e);
 	}
-	s->complete = 0;
-	o = gl_utf8_set_name(jv_object(), "path", rel, len);
-	o = jv_object_set(o, jv_string("error"), jv_string(e == ENOSPC ?
+	return gl_watch_error(s, rel, len, e == ENOSPC ?
 	    "inotify watch limit reached (fs.inotify.max_user_watches)" :
-	    strerror(e)));
-	return emit(s, T_ERROR, o);
+	    strerror(e));
 }
 
-/* Watch the directory rel and everything below it.  With synth, report what
- * is already there: it may have been created before the watch existed. */
+/* Watch the directory rel and everything below it (inotify).  With synth,
+ * report what is already there: it may have been created before the watch
+ * existed (B12), or arrived in a renamed-in directory (B14). */
 static int
 add_tree(struct gl_watch_session *s, const char *rel, size_t len, int synth)
 {
 	char *abs, *child;
-	size_t alen = strlen(s->root), clen;
+	size_t clen;
 	struct dirent *e;
 	struct stat sb;
 	DIR *d;
 	int wd, isdir, rc = 0;
 
-	if ((abs = malloc(alen + len + 2)) == NULL)
+	if ((abs = abs_of(s, rel, len)) == NULL)
 		return fail(s, NULL, ENOMEM);
-	memcpy(abs, s->root, alen);
-	if (len) {
-		abs[alen] = '/';
-		memcpy(abs + alen + 1, rel, len);
-		abs[alen + 1 + len] = '\0';
-	} else
-		abs[alen] = '\0';
-	if ((wd = inotify_add_watch(s->ifd, abs, MASK)) < 0) {
-		/* gone or replaced by a non-directory meanwhile: nothing to see */
-		if (!(s->ready && (errno == ENOENT || errno == ENOTDIR)))
-			rc = watch_failed(s, abs, rel, len);
-		goto out;
-	}
-	if (gl_watch_put(&s->w, wd, rel, len) < 0) {
-		rc = fail(s, NULL, ENOMEM);
-		goto out;
+	if (s->backend == GL_WATCH_INOTIFY) {
+		if ((wd = inotify_add_watch(s->ifd, abs, MASK | (s->noreads ? 0 :
+		    IN_CLOSE_NOWRITE))) < 0) {
+			/* gone or replaced by a non-directory meanwhile: nothing to see */
+			if (!(s->ready && (errno == ENOENT || errno == ENOTDIR)))
+				rc = watch_failed(s, abs, rel, len);
+			goto out;
+		}
+		if (gl_watch_put(&s->w, wd, rel, len) < 0) {
+			rc = fail(s, NULL, ENOMEM);
+			goto out;
+		}
 	}
 	if ((d = opendir(abs)) == NULL) {
 		if (!(s->ready && (errno == ENOENT || errno == ENOTDIR)))
@@ -302,7 +390,7 @@ add_tree(struct gl_watch_session *s, const char *rel, size_t len, int synth)
 		    AT_SYMLINK_NOFOLLOW) == 0)
 			isdir = S_ISDIR(sb.st_mode);
 		if (synth)
-			rc = emit_path(s, T_CREATE, child, clen, isdir, "synthetic");
+			rc = emit_path(s, GL_WATCH_CREATE, child, clen, isdir, "synthetic");
 		if (rc == 0 && isdir)
 			rc = add_tree(s, child, clen, synth);
 		free(child);
@@ -311,6 +399,12 @@ add_tree(struct gl_watch_session *s, const char *rel, size_t len, int synth)
 out:
 	free(abs);
 	return rc;
+}
+
+int
+gl_watch_synth(struct gl_watch_session *s, const char *rel, size_t len)
+{
+	return add_tree(s, rel, len, 1);
 }
 
 /* Forget the watches of a directory that left the tree. */
@@ -346,7 +440,7 @@ gl_watch_flush(struct gl_watch_session *s)
 
 	if (!s->pend.valid)
 		return 0;
-	rc = emit_path(s, T_DELETE, s->pend.path, s->pend.len, s->pend.dir,
+	rc = emit_path(s, GL_WATCH_DELETE, s->pend.path, s->pend.len, s->pend.dir,
 	    "moved_out");
 	if (rc == 0 && s->pend.dir)
 		rc = drop_tree(s, s->pend.path, s->pend.len);
@@ -365,12 +459,82 @@ renamed(struct gl_watch_session *s, const char *to, size_t tlen)
 	o = jv_object_set(o, jv_string("cookie"), jv_number(s->pend.cookie));
 	if (s->pend.dir)
 		o = jv_object_set(o, jv_string("dir"), jv_true());
-	rc = emit(s, T_RENAME, o);
+	rc = gl_watch_emit(s, GL_WATCH_RENAME, o);
 	if (rc == 0 && s->pend.dir && gl_watch_rename(&s->w, s->pend.path,
 	    s->pend.len, to, tlen) < 0)
 		rc = fail(s, NULL, ENOMEM);
 	clear_pending(s);
 	return rc;
+}
+
+/* Our own read of wd/name makes one IN_CLOSE_NOWRITE: 1 if ev is it. */
+static int
+ours(struct gl_watch_session *s, int wd, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->nself; i++)
+		if (s->self[i].wd == wd && strcmp(s->self[i].name, name) == 0) {
+			free(s->self[i].name);
+			s->self[i] = s->self[--s->nself];
+			return 1;
+		}
+	return 0;
+}
+
+/* A write or read: the content now, hashed through a descriptor whose close
+ * we will see again and must not take for a read. */
+static int
+content(struct gl_watch_session *s, int t, const struct inotify_event *ev,
+    const char *path, size_t len)
+{
+	struct gl_watch_self *q;
+	char *abs;
+	int fd;
+	jv o = gl_utf8_set_name(jv_object(), "path", path, len);
+
+	if ((abs = abs_of(s, path, len)) == NULL) {
+		jv_free(o);
+		return fail(s, NULL, ENOMEM);
+	}
+	fd = open(abs, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+	free(abs);
+	if (fd >= 0 && !s->noreads) {
+		if ((q = realloc(s->self, (s->nself + 1) * sizeof *q)) == NULL ||
+		    (s->self = q, q[s->nself].name = strdup(ev->name)) == NULL) {
+			close(fd);
+			jv_free(o);
+			return fail(s, NULL, ENOMEM);
+		}
+		q[s->nself++].wd = ev->wd;
+	}
+	o = gl_watch_digest(o, fd);
+	if (fd >= 0)
+		close(fd);
+	return gl_watch_emit(s, t, o);
+}
+
+static int
+attrib(struct gl_watch_session *s, const char *path, size_t len, int dir)
+{
+	char *abs, mode[8];
+	struct stat sb;
+	jv o = gl_utf8_set_name(jv_object(), "path", path, len);
+
+	if ((abs = abs_of(s, path, len)) == NULL) {
+		jv_free(o);
+		return fail(s, NULL, ENOMEM);
+	}
+	if (dir)
+		o = jv_object_set(o, jv_string("dir"), jv_true());
+	if (lstat(abs, &sb) == 0) {
+		snprintf(mode, sizeof mode, "%04o", (unsigned)(sb.st_mode & 07777));
+		o = jv_object_set(o, jv_string("mode"), jv_string(mode));
+		o = jv_object_set(o, jv_string("uid"), jv_number(sb.st_uid));
+		o = jv_object_set(o, jv_string("gid"), jv_number(sb.st_gid));
+	}
+	free(abs);
+	return gl_watch_emit(s, GL_WATCH_ATTRIB, o);
 }
 
 static int
@@ -381,6 +545,9 @@ handle(struct gl_watch_session *s, const struct inotify_event *ev)
 	char *path;
 	size_t len;
 
+	if ((ev->mask & IN_CLOSE_NOWRITE) && (dir || ev->len == 0 ||
+	    ours(s, ev->wd, ev->name)))
+		return 0;	/* a directory listing, or our own read */
 	match = s->pend.valid && (ev->mask & IN_MOVED_TO) &&
 	    ev->cookie == s->pend.cookie;
 	if (!match && gl_watch_flush(s) < 0)
@@ -388,7 +555,7 @@ handle(struct gl_watch_session *s, const struct inotify_event *ev)
 	if (ev->mask & IN_Q_OVERFLOW) {
 		s->overflows++;
 		s->complete = 0;
-		return emit(s, T_OVERFLOW, jv_object_set(jv_object(),
+		return gl_watch_emit(s, GL_WATCH_OVERFLOW, jv_object_set(jv_object(),
 		    jv_string("backend"), jv_string("inotify")));
 	}
 	if (ev->mask & IN_IGNORED) {
@@ -412,16 +579,18 @@ handle(struct gl_watch_session *s, const struct inotify_event *ev)
 		s->pend.len = len;
 		return 0;
 	} else if (ev->mask & (IN_CREATE | IN_MOVED_TO)) {
-		rc = emit_path(s, T_CREATE, path, len, dir,
+		rc = emit_path(s, GL_WATCH_CREATE, path, len, dir,
 		    (ev->mask & IN_MOVED_TO) ? "moved_in" : NULL);
 		if (rc == 0 && dir)
 			rc = add_tree(s, path, len, 1);
 	} else if (ev->mask & IN_CLOSE_WRITE)
-		rc = emit_path(s, T_WRITE, path, len, 0, NULL);
+		rc = content(s, GL_WATCH_WRITE, ev, path, len);
+	else if (ev->mask & IN_CLOSE_NOWRITE)
+		rc = content(s, GL_WATCH_READ, ev, path, len);
 	else if (ev->mask & IN_DELETE)
-		rc = emit_path(s, T_DELETE, path, len, dir, NULL);
+		rc = emit_path(s, GL_WATCH_DELETE, path, len, dir, NULL);
 	else if (ev->mask & IN_ATTRIB)
-		rc = emit_path(s, T_ATTRIB, path, len, dir, NULL);
+		rc = attrib(s, path, len, dir);
 	free(path);
 	return rc;
 }
@@ -453,16 +622,38 @@ gl_watch_drain(struct gl_watch_session *s)
 int
 gl_watch_start(struct gl_watch_session *s)
 {
-	jv o;
+	jv o, ex = jv_array();
+	size_t i;
 
-	if (add_tree(s, "", 0, 0) < 0)
-		return -1;
+	if (s->backend == GL_WATCH_INOTIFY) {
+		if (add_tree(s, "", 0, 0) < 0)
+			return -1;
+		for (i = 0; i < s->nextra; i++)
+			if (add_tree(s, s->extra[i], strlen(s->extra[i]), 0) < 0) {
+				jv_free(ex);
+				return -1;
+			}
+	}
+	for (i = 0; i < s->nextra; i++)
+		ex = jv_array_append(ex, gl_utf8_set_name(jv_object(), "path",
+		    s->extra[i], strlen(s->extra[i])));
 	o = gl_utf8_set_name(jv_object(), "root", s->root, strlen(s->root));
 	o = jv_object_set(o, jv_string("pid"), jv_number(getpid()));
 	o = jv_object_set(o, jv_string("watches"), jv_number((double)s->w.n));
-	o = jv_object_set(o, jv_string("backend"), jv_string("inotify"));
+	o = jv_object_set(o, jv_string("backend"), jv_string(
+	    s->backend == GL_WATCH_FANOTIFY ? "fanotify" : "inotify"));
+	o = jv_object_set(o, jv_string("proc_backend"), jv_string(
+	    s->proc_backend != NULL ? s->proc_backend : "none"));
+	if (s->proc_partial)
+		o = jv_object_set(o, jv_string("proc_partial"), jv_true());
+	o = jv_object_set(o, jv_string("reads"), jv_bool(!s->noreads));
+	o = jv_object_set(o, jv_string("pids"), jv_bool(s->backend == GL_WATCH_FANOTIFY));
 	o = jv_object_set(o, jv_string("version"), jv_string(GL_VERSION));
-	if (emit(s, T_START, o) < 0)
+	if (s->nextra > 0)
+		o = jv_object_set(o, jv_string("extra"), ex);
+	else
+		jv_free(ex);
+	if (gl_watch_emit(s, GL_WATCH_START, o) < 0)
 		return -1;
 	s->ready = 1;
 	return 0;
@@ -480,22 +671,30 @@ gl_watch_end(struct gl_watch_session *s)
 	jv counts = jv_object(), o = jv_object();
 	int t;
 
-	for (t = 0; t < NTYPES; t++)
+	for (t = 0; t < GL_WATCH_NTYPES; t++)
 		if (s->count[t])
 			counts = jv_object_set(counts, jv_string(types[t]),
 			    jv_number((double)s->count[t]));
 	o = jv_object_set(o, jv_string("counts"), counts);
 	o = jv_object_set(o, jv_string("complete"), jv_bool(s->complete));
 	o = jv_object_set(o, jv_string("overflows"), jv_number((double)s->overflows));
+	o = jv_object_set(o, jv_string("redactions"), jv_number((double)s->redactions));
 	o = jv_object_set(o, jv_string("watches"), jv_number((double)s->w.n));
-	return emit(s, T_END, o);
+	return gl_watch_emit(s, GL_WATCH_END, o);
 }
 
 void
 gl_watch_session_free(struct gl_watch_session *s)
 {
+	size_t i;
+
 	clear_pending(s);
 	gl_watch_free(&s->w);
+	for (i = 0; i < s->nself; i++)
+		free(s->self[i].name);
+	free(s->self);
+	s->self = NULL;
+	s->nself = 0;
 	free(s->errobj);
 	s->errobj = NULL;
 }

@@ -6,6 +6,7 @@
 #define GL_WATCH_H
 #include <stddef.h>
 #include <stdint.h>
+#include <jv.h>
 
 struct gl_watch_dir {
 	char *rel;		/* NULL when the slot is free */
@@ -36,25 +37,42 @@ char *gl_watch_join(const char *rel, size_t len, const char *name, size_t nlen,
     size_t *outlen);
 void gl_watch_free(struct gl_watch *w);
 
-#define GL_WATCH_NTYPES 9	/* event types, session.start .. session.end */
+/* event types, in the order of session.end's counts */
+enum { GL_WATCH_START, GL_WATCH_CREATE, GL_WATCH_WRITE, GL_WATCH_DELETE,
+	GL_WATCH_RENAME, GL_WATCH_ATTRIB, GL_WATCH_READ, GL_WATCH_EXEC,
+	GL_WATCH_EXIT, GL_WATCH_OVERFLOW, GL_WATCH_ERROR, GL_WATCH_END,
+	GL_WATCH_NTYPES };
+enum { GL_WATCH_INOTIFY, GL_WATCH_FANOTIFY };
 
 struct gl_watch_session {
-	int ifd;		/* the inotify instance, IN_NONBLOCK */
+	int backend;		/* GL_WATCH_INOTIFY (ifd) or GL_WATCH_FANOTIFY */
+	int ifd;		/* the inotify or fanotify instance, nonblocking */
 	int out;		/* where event lines go */
 	const char *outname;	/* for messages */
-	const char *root;	/* absolute path of the watched directory */
+	const char *root;	/* absolute path of the project: paths relative to it */
+	char *const *extra;	/* more absolute directories: absolute paths */
+	size_t nextra;
 	char *const *ignore;	/* names never watched nor reported */
 	size_t nignore;
-	struct gl_watch w;	/* wd -> directory relative to root */
+	int noreads;		/* do not report reads (nor hash them) */
+	const char *proc_backend; /* for session.start: "proc-connector", ... */
+	int proc_partial;	/* the process backend may miss processes */
+	struct gl_watch w;	/* inotify: wd -> directory relative to root */
 	int ready;		/* session.start written: failures become events */
 	int complete;		/* no event was lost */
-	unsigned long long seq, overflows, count[GL_WATCH_NTYPES];
+	unsigned long long seq, overflows, redactions, count[GL_WATCH_NTYPES];
 	struct {		/* an IN_MOVED_FROM waiting for its partner */
 		int valid, dir;
 		uint32_t cookie;
 		char *path;
 		size_t len;
 	} pend;
+	struct gl_watch_self {	/* inotify: our own closes, not to report */
+		int wd;
+		char *name;
+	} *self;
+	size_t nself;
+	void *fan;		/* the fanotify backend's state */
 	/* Why the last call returned -1: errobj is the path or call that
 	 * failed with errnum (NULL: out of memory); limit is set when that
 	 * was the inotify watch limit (ENOSPC) before the session was ready. */
@@ -62,10 +80,10 @@ struct gl_watch_session {
 	int errnum, limit;
 };
 
-/* The caller fills ifd, out, outname, root, ignore, nignore and sets
- * complete = 1.  Watch the whole tree, then write session.start. */
+/* The caller fills backend, ifd, out, outname, root, extra, ignore and
+ * sets complete = 1.  inotify: watch the trees; then write session.start. */
 int gl_watch_start(struct gl_watch_session *s);
-/* Read and handle every event queued now. */
+/* inotify: read and handle every event queued now. */
 int gl_watch_drain(struct gl_watch_session *s);
 /* poll(2) timeout: how long a pending IN_MOVED_FROM waits for its partner. */
 int gl_watch_timeout(const struct gl_watch_session *s);
@@ -75,5 +93,22 @@ int gl_watch_flush(struct gl_watch_session *s);
 int gl_watch_end(struct gl_watch_session *s);
 /* Free what the session allocated (not ifd, out or root). */
 void gl_watch_session_free(struct gl_watch_session *s);
+
+/* For the other backends: write one event of type t (o consumed), adding
+ * ts, seq, src and type; flushed at once. */
+int gl_watch_emit(struct gl_watch_session *s, int t, jv o);
+/* The event name of an absolute path: relative to root, itself under an
+ * extra directory, NULL (errno 0) when outside all or ignored. */
+char *gl_watch_name(const struct gl_watch_session *s, const char *abs, size_t len,
+    size_t *outlen);
+/* Set o.sha256 to the digest of the regular file open as fd (any mode), or
+ * o.error when it cannot be read; o is consumed. */
+jv gl_watch_digest(jv o, int fd);
+/* Report what is inside the directory abs (named rel) as synthetic
+ * creates; inotify: and watch it. */
+int gl_watch_synth(struct gl_watch_session *s, const char *rel, size_t len);
+/* Record that the session is incomplete because of an error at path. */
+int gl_watch_error(struct gl_watch_session *s, const char *rel, size_t len,
+    const char *what);
 
 #endif
