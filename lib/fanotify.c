@@ -454,14 +454,17 @@ mark(struct gl_watch_session *s, const char *dir)
 {
 	struct fan *f = s->fan;
 	struct statfs sf;
+	const char *what = "";
 	struct fs *q;
 	int fd;
 
 	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 || fstatfs(fd, &sf) < 0)
 		goto fail;
 	if (fanotify_mark(s->ifd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM,
-	    MASK | (s->noreads ? 0 : FAN_CLOSE_NOWRITE), fd, NULL) < 0)
+	    MASK | (s->noreads ? 0 : FAN_CLOSE_NOWRITE), fd, NULL) < 0) {
+		what = ": fanotify filesystem mark";
 		goto fail;
+	}
 	if (fs_fd(f, (const fsid_t *)&sf.f_fsid) < 0) {
 		if ((q = realloc(f->fs, (f->nfs + 1) * sizeof *q)) == NULL)
 			goto fail;
@@ -482,8 +485,9 @@ mark(struct gl_watch_session *s, const char *dir)
 	return 0;
 fail:
 	free(s->errobj);
-	s->errobj = strdup(dir);
 	s->errnum = errno;
+	if ((s->errobj = malloc(strlen(dir) + strlen(what) + 1)) != NULL)
+		strcat(strcpy(s->errobj, dir), what);
 	if (fd >= 0)
 		close(fd);
 	return -1;

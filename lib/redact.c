@@ -30,7 +30,8 @@ gl_redact_secret_name(const char *name, size_t len)
 		for (i = 0; i + wl <= len; i++)
 			if (strncasecmp(name + i, words[w], wl) == 0 &&
 			    /* --author, GIT_AUTHOR_NAME are not secrets */
-			    !(wl == 4 && i + 6 <= len && strncasecmp(name + i + 4, "or", 2) == 0))
+			    !(wl == 4 && i + 6 <= len && strncasecmp(name + i + 4, "or", 2) == 0 &&
+			    !(i + 7 <= len && tolower((unsigned char)name[i + 6]) == 'i')))
 				return 1;
 	}
 	return 0;
@@ -79,9 +80,9 @@ gl_redact_secret_value(const char *v)
 static int
 header(const char *a)
 {
-	const char *c = strchr(a, ':');
+	const char *c = strchr(a, ':'), *sp = strchr(a, ' ');
 
-	if (c == NULL || c == a || strchr(a, ' ') < c)
+	if (c == NULL || c == a || (sp != NULL && sp < c))
 		return 0;
 	return gl_redact_secret_name(a, (size_t)(c - a)) && c[1] != '\0';
 }

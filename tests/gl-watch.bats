@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# gl-watch: recursive inotify events as JSONL.
+# gl-watch: file and process events as JSONL; fanotify and the proc connector
+# as root, recursive inotify and /proc polling otherwise (-b, -P force one).
 
 load helpers
 
@@ -36,27 +37,139 @@ ev() {
 	jq -c "select($1)" "$T/log"
 }
 
-@test "ready: session.start first, with root, pid and watch count" {
+# the backend auto picks for this uid
+auto_backend() {
+	if [ "$(id -u)" -eq 0 ]; then echo fanotify; else echo inotify; fi
+}
+
+@test "ready: session.start first, with root, pid, backends and watch count" {
 	mkdir -p "$T/p/a/b"
-	start_watch
+	start_watch -b inotify
 	first=$(head -n 1 "$T/log")
 	echo "$first" | jq -e --arg r "$T/p" --argjson pid "$W" '.type == "session.start" and
 	    .seq == 1 and .src == "gl-watch" and .root == $r and .pid == $pid and
-	    .watches == 3 and .backend == "inotify"'
+	    .watches == 3 and .backend == "inotify" and .reads == true and .pids == false'
 	stop_watch
 	[ "$rc" -eq 0 ]
+	rm "$T/ready" "$T/log"
+	start_watch
+	head -n 1 "$T/log" | jq -e --arg b "$(auto_backend)" '.backend == $b and
+	    .proc_backend == (if $b == "fanotify" then "proc-connector" else "proc-poll" end)'
+	stop_watch
 }
 
-@test "create, write, rename, attrib, delete" {
-	start_watch
+# the file events of the log as "type<TAB>path" lines
+file_events() {
+	jq -r 'select(.type | startswith("file.")) | [.type, .path // (.from + ">" + .to)] | @tsv' "$T/log"
+}
+
+@test "inotify: create, write, rename, attrib, delete" {
+	start_watch -b inotify --no-reads
 	echo hi > "$T/p/f"
 	mv "$T/p/f" "$T/p/g"
 	chmod 600 "$T/p/g"
 	rm "$T/p/g"
 	stop_watch
-	run -0 jq -r 'select(.type | startswith("file.")) | [.type, .path // (.from + ">" + .to)] | @tsv' "$T/log"
+	run -0 file_events
 	[ "$output" = "$(printf 'file.create\tf\nfile.write\tf\nfile.rename\tf>g\nfile.attrib\tg\nfile.delete\tg')" ]
 	ev '.type == "file.rename"' | jq -e '.cookie > 0'
+	ev '.type == "file.attrib"' | jq -e '.mode == "0600" and .uid == '"$(id -u)"
+}
+
+@test "fanotify: create, write, rename, attrib, delete, each with its pid" {
+	[ "$(id -u)" -eq 0 ] || skip "fanotify needs root"
+	start_watch -b fanotify --no-reads
+	sh -c 'echo $$ > "$1/../pid"; echo hi > "$1/f"; mv "$1/f" "$1/g"; chmod 600 "$1/g"; rm "$1/g"' sh "$T/p"
+	stop_watch
+	run -0 file_events
+	[ "$output" = "$(printf 'file.create\tf\nfile.write\tf\nfile.rename\tf>g\nfile.attrib\tg\nfile.delete\tg')" ]
+	ev '.type == "file.create"' | jq -e --argjson p "$(cat "$T/pid")" '.pid == $p'
+	# mv, chmod and rm are processes of their own
+	ev '.type == "file.rename"' | jq -e --argjson p "$(cat "$T/pid")" '.pid != $p and .pid > 0'
+	ev '.type == "file.attrib"' | jq -e '.mode == "0600" and .uid == 0'
+}
+
+@test "reads and writes carry the digest of the content; our own reads are not reported" {
+	echo data > "$T/p/in"
+	for b in inotify $( [ "$(id -u)" -eq 0 ] && echo fanotify); do
+		rm -f "$T/ready" "$T/log"
+		start_watch -b "$b" -P none
+		cat "$T/p/in" > /dev/null
+		echo out > "$T/p/out"
+		stop_watch
+		ev '.type == "file.read"' | jq -e --arg s "$(sha256sum < "$T/p/in" | cut -c1-64)" \
+		    '.path == "in" and .sha256 == $s'
+		ev '.type == "file.write"' | jq -e --arg s "$(sha256sum < "$T/p/out" | cut -c1-64)" \
+		    '.path == "out" and .sha256 == $s'
+		# one read of in; out is written, never read: our hashing is not a read
+		[ "$(ev '.type == "file.read"' | wc -l)" -eq 1 ] || { cat "$T/log"; false; }
+		rm "$T/p/out"
+	done
+}
+
+@test "--no-reads: no file.read events, and session.start says so" {
+	echo data > "$T/p/in"
+	start_watch --no-reads
+	cat "$T/p/in" > /dev/null
+	stop_watch
+	[ -z "$(ev '.type == "file.read"')" ]
+	head -n 1 "$T/log" | jq -e '.reads == false'
+}
+
+@test "more directories: events there have absolute paths" {
+	mkdir "$T/q"
+	mkfifo "$T/ready"
+	gl-watch -o "$T/log" --ready-fd 5 "$T/p" "$T/q" 5> "$T/ready" 3>&- &
+	W=$!
+	read -r line < "$T/ready"
+	touch "$T/q/x" "$T/p/y"
+	stop_watch
+	ev '.type == "file.create" and .path == "'"$T/q/x"'"' | grep -q .
+	ev '.type == "file.create" and .path == "y"' | grep -q .
+	head -n 1 "$T/log" | jq -e --arg q "$T/q" '.extra == [{"path": $q}]'
+}
+
+@test "processes: exec with argv, ppid and cwd; exit code and signal" {
+	start_watch -b inotify --no-reads
+	(cd "$T/p" && sh -c 'exit 3'; sh -c 'kill -9 $$'; sleep 0.05) || true
+	sleep 0.1
+	stop_watch
+	if [ "$(id -u)" -ne 0 ]; then
+		head -n 1 "$T/log" | jq -e '.proc_backend == "proc-poll" and .proc_partial == true'
+		ev '.type == "proc.exec" and .argv == ["sleep", "0.05"]' | grep -q .
+		return 0
+	fi
+	head -n 1 "$T/log" | jq -e '.proc_backend == "proc-connector"'
+	pid=$(ev '.type == "proc.exec" and .argv == ["sh", "-c", "exit 3"]' | jq -e --arg d "$T/p" \
+	    'select(.cwd == $d and .ppid > 1 and .exe == "/usr/bin/dash") | .pid')
+	ev ".type == \"proc.exit\" and .pid == $pid" | jq -e '.code == 3'
+	pid=$(ev '.type == "proc.exec" and .argv[2] == "kill -9 $$"' | jq .pid)
+	ev ".type == \"proc.exit\" and .pid == $pid" | jq -e '.signal == 9 and .code == null'
+	pid=$(ev '.type == "proc.exec" and .argv == ["sleep", "0.05"]' | jq .pid)
+	ev ".type == \"proc.exit\" and .pid == $pid" | jq -e '.code == 0'
+}
+
+@test "processes: --procs poll sees a process that lives a while; exits are unknown" {
+	start_watch -P poll -b inotify
+	sleep 0.3
+	stop_watch
+	head -n 1 "$T/log" | jq -e '.proc_backend == "proc-poll" and .proc_partial == true'
+	pid=$(ev '.type == "proc.exec" and .argv == ["sleep", "0.3"]' | jq .pid)
+	ev ".type == \"proc.exit\" and .pid == $pid" | jq -e '.status == "unknown"'
+}
+
+@test "secrets in argv are redacted and counted" {
+	[ "$(id -u)" -eq 0 ] || skip "the /proc poller may miss a short-lived process"
+	start_watch -b inotify
+	env GITHUB_TOKEN=ghp_abcdefghijklmnopqrstuvwxyz0123456789 sh -c : --password hunter2 \
+	    "Authorization: Bearer abc.def" --token=s3cret
+	stop_watch
+	ev '.type == "proc.exec" and .argv[0] == "env"' | jq -e '.argv == ["env",
+	    "GITHUB_TOKEN=[REDACTED]", "sh", "-c", ":", "--password", "[REDACTED]",
+	    "Authorization:[REDACTED]", "--token=[REDACTED]"]'
+	run -1 grep -q 'hunter2\|s3cret\|ghp_\|Bearer' "$T/log"
+	# env's argv, then sh's after env execs it
+	tail -n 1 "$T/log" | jq -e '.redactions == 7'
 }
 
 @test "SIGTERM: session.end last with counts, exit 0" {
@@ -88,7 +201,7 @@ ev() {
 }
 
 @test "B12: files created right after mkdir -p are reported, deep watches exist" {
-	start_watch
+	start_watch -b inotify
 	for i in $(seq 30); do mkdir -p "$T/p/r$i/a/b" && echo x > "$T/p/r$i/a/b/f"; done
 	touch "$T/p/r30/a/b/late"
 	mkdir "$T/p/gone" && touch "$T/p/gone/x" && rm -rf "$T/p/gone"
@@ -105,7 +218,7 @@ ev() {
 }
 
 @test "synthetic creates are marked" {
-	start_watch
+	start_watch -b inotify
 	mkdir "$T/p/s"
 	# make files inside before the watcher can add its watch: rename a full tree in
 	mkdir -p "$T/outside/t/u" && touch "$T/outside/t/u/v"
@@ -124,7 +237,7 @@ ev() {
 	echo a > "$T/outside/in.txt"
 	echo b > "$T/p/out.txt"
 	touch "$T/p/sub/f"
-	start_watch
+	start_watch -b inotify
 	mv "$T/outside/in.txt" "$T/p/in.txt"
 	mv "$T/p/out.txt" "$T/outside/out.txt"
 	mv "$T/p/sub" "$T/outside/sub"
@@ -137,6 +250,26 @@ ev() {
 	[ -z "$(ev '.path == "sub/after"')" ]
 	ev '.type == "file.rename"' | jq -e '.from == "in.txt" and .to == "renamed.txt"'
 	tail -n 1 "$T/log" | jq -e '.watches == 1'
+}
+
+@test "fanotify: moves in and out, a renamed-in directory's contents, a deleted tree" {
+	[ "$(id -u)" -eq 0 ] || skip "fanotify needs root"
+	mkdir -p "$T/outside/t/u" "$T/p/sub"
+	echo a > "$T/outside/in.txt"; touch "$T/outside/t/u/v" "$T/p/sub/f"
+	echo b > "$T/p/out.txt"
+	start_watch -b fanotify -P none --no-reads
+	mv "$T/outside/in.txt" "$T/p/in.txt"
+	mv "$T/p/out.txt" "$T/outside/out.txt"
+	mv "$T/outside/t" "$T/p/t"
+	mkdir "$T/p/d" && touch "$T/p/d/x" && rm -rf "$T/p/d"
+	stop_watch
+	ev '.path == "in.txt"' | jq -e '.type == "file.create" and .moved_in == true'
+	ev '.path == "out.txt"' | jq -e '.type == "file.delete" and .moved_out == true'
+	ev '.path == "t"' | jq -e '.moved_in == true and .dir == true'
+	ev '.path == "t/u/v"' | jq -e '.synthetic == true'
+	# d was gone before its events were read: still named, from the cache
+	ev '.path == "d/x"' | jq -s -e 'first.type == "file.create" and last.type == "file.delete"'
+	ev '.path == "d"' | jq -s -e 'map(.type) == ["file.create", "file.delete"]'
 }
 
 @test "a renamed directory keeps being watched under its new name" {
@@ -193,7 +326,7 @@ ev() {
 @test "B15: a queue overflow is reported and the session is incomplete" {
 	q=$(cat /proc/sys/fs/inotify/max_queued_events)
 	[ "$q" -le 20000 ] || skip "max_queued_events $q is too large to overflow quickly"
-	start_watch
+	start_watch -b inotify
 	kill -STOP "$W"
 	(cd "$T/p" && seq 1 $((q / 2 + 500)) | xargs touch)
 	kill -CONT "$W"
@@ -201,6 +334,28 @@ ev() {
 	[ "$rc" -eq 0 ]
 	ev '.type == "watch.overflow"' | jq -e '.backend == "inotify"'
 	tail -n 1 "$T/log" | jq -e '.complete == false and .overflows >= 1'
+}
+
+@test "B15: a fanotify queue overflow is reported too" {
+	[ "$(id -u)" -eq 0 ] || skip "fanotify needs root"
+	q=$(cat /proc/sys/fs/fanotify/max_queued_events)
+	[ "$q" -le 20000 ] || skip "max_queued_events $q is too large to overflow quickly"
+	start_watch -b fanotify -P none
+	kill -STOP "$W"
+	(cd "$T/p" && seq 1 $((q + 2000)) | xargs touch)
+	kill -CONT "$W"
+	stop_watch
+	[ "$rc" -eq 0 ]
+	ev '.type == "watch.overflow"' | jq -e '.backend == "fanotify"'
+	tail -n 1 "$T/log" | jq -e '.complete == false and .overflows >= 1'
+}
+
+@test "-b fanotify without the privilege is a system failure (4)" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root to become uid 65534"
+	nobody_copies
+	chmod 777 "$T/p"
+	run -4 --separate-stderr as_nobody "$NB_BIN/gl-watch" -b fanotify "$T/p"
+	[ "$stderr" = "gl-watch: $T/p: fanotify filesystem mark: Operation not permitted" ]
 }
 
 @test "missing DIR is a system failure (4)" {
@@ -217,17 +372,23 @@ ev() {
 	run -4 --separate-stderr gl-watch -o "$T/nodir/log" "$T/p"
 }
 
+USAGE="usage: gl-watch [-o FILE] [--ready-fd N] [--ignore NAME]... [-b BACKEND]
+                [-P PROCS] [--pid PID] [--no-reads] DIR [DIR...]"
+
 @test "usage errors (2); --help and --version (0)" {
 	run -2 --separate-stderr gl-watch
-	[ "$stderr" = "usage: gl-watch [-o FILE] [--ready-fd N] [--ignore NAME]... DIR" ]
-	run -2 --separate-stderr gl-watch "$T/p" "$T/p"
+	[ "$stderr" = "$USAGE" ]
+	run -2 --separate-stderr gl-watch -b bogus "$T/p"
+	[ "$stderr" = "gl-watch: --backend bogus: not auto, fanotify or inotify" ]
+	run -2 --separate-stderr gl-watch -P bogus "$T/p"
+	run -2 --separate-stderr gl-watch --pid 0 "$T/p"
 	run -2 --separate-stderr gl-watch --ready-fd x "$T/p"
 	run -2 --separate-stderr gl-watch --ready-fd 9 "$T/p"
 	[ "$stderr" = "gl-watch: --ready-fd 9: Bad file descriptor" ]
 	run -2 --separate-stderr gl-watch --ignore a/b "$T/p"
 	run -2 --separate-stderr gl-watch --bogus "$T/p"
 	run -0 --separate-stderr gl-watch --help
-	[ "$output" = "usage: gl-watch [-o FILE] [--ready-fd N] [--ignore NAME]... DIR" ]
+	[ "$output" = "$USAGE" ]
 	run -0 --separate-stderr gl-watch --version
 	[ "$output" = "gl-watch 0.1.0" ]
 }
