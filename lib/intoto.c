@@ -322,3 +322,112 @@ next:
 	close(dfd);
 	return rc;
 }
+
+/* The raw names of the subjects and deleted byproducts of st. */
+static int
+changed(jv st, const char *raw, size_t len)
+{
+	jv lists[2], e;
+	char *r;
+	size_t rl;
+	int i, j, n, bad, hit = 0;
+
+	lists[0] = gl_json_get(st, "subject");
+	lists[1] = jv_getpath(jv_copy(st), JV_ARRAY(jv_string("predicate"),
+	    jv_string("runDetails"), jv_string("byproducts")));
+	for (i = 0; i < 2 && !hit; i++) {
+		n = jv_get_kind(lists[i]) == JV_KIND_ARRAY ? jv_array_length(jv_copy(lists[i])) : 0;
+		for (j = 0; j < n && !hit; j++) {
+			const char *role;
+			jv ann;
+			e = jv_array_get(jv_copy(lists[i]), j);
+			ann = gl_json_get(e, "annotations");
+			role = gl_json_str(ann, "role");
+			if (i == 0 || (role != NULL && strcmp(role, "deleted") == 0)) {
+				r = subject_path(e, &rl, &bad);
+				hit = r != NULL && rl == len && memcmp(r, raw, len) == 0;
+				free(r);
+			}
+			jv_free(ann);
+			jv_free(e);
+		}
+	}
+	jv_free(lists[0]);
+	jv_free(lists[1]);
+	return hit;
+}
+
+int
+gl_intoto_check_materials(jv st, const char *dir, char *why, size_t whysz)
+{
+	char name[128], hex[GL_SHA256_HEX];
+	jv deps, d, e;
+	char *raw, *r2;
+	size_t len, l2;
+	int dfd, fd, n, i, j, bad, rc = 0, checked = 0, passed = 0, ok;
+
+	if ((dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		snprintf(why, whysz, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	deps = jv_getpath(jv_copy(st), JV_ARRAY(jv_string("predicate"),
+	    jv_string("buildDefinition"), jv_string("resolvedDependencies")));
+	n = jv_get_kind(deps) == JV_KIND_ARRAY ? jv_array_length(jv_copy(deps)) : 0;
+	for (i = 0; i < n && rc == 0; i++) {
+		jv ann;
+		const char *role;
+		d = jv_array_get(jv_copy(deps), i);
+		ann = gl_json_get(d, "annotations");
+		role = gl_json_str(ann, "role");
+		raw = role != NULL && strcmp(role, "material") == 0 ?
+		    subject_path(d, &len, &bad) : NULL;
+		jv_free(ann);
+		if (raw == NULL || raw[0] == '/' || !gl_intoto_name_ok(raw, len) ||
+		    changed(st, raw, len)) {
+			passed += raw != NULL;
+			goto next;
+		}
+		gl_utf8_sanitize(raw, len, name, sizeof name);
+		checked++;
+		if ((fd = open_beneath(dfd, raw)) < 0) {
+			rc = errno == EACCES || errno == EIO || errno == EMFILE ? -1 : 1;
+			snprintf(why, whysz, "material %s: %s", name, errno == ENOENT ?
+			    "missing" : errno == ELOOP || errno == EXDEV ?
+			    "is or passes through a symlink" : strerror(errno));
+			goto next;
+		}
+		if (gl_digest_fd_hex(fd, hex, NULL) < 0) {
+			snprintf(why, whysz, "material %s: %s", name, strerror(errno));
+			rc = -1;
+		}
+		close(fd);
+		for (ok = 0, j = 0; rc == 0 && j < n && !ok; j++) {
+			const char *h;
+			e = jv_array_get(jv_copy(deps), j);
+			r2 = subject_path(e, &l2, &bad);
+			{
+				jv dg = gl_json_get(e, "digest");
+				h = gl_json_str(dg, "sha256");
+				ok = r2 != NULL && l2 == len && memcmp(r2, raw, len) == 0 &&
+				    h != NULL && strcmp(h, hex) == 0;
+				jv_free(dg);
+			}
+			free(r2);
+			jv_free(e);
+		}
+		if (rc == 0 && !ok) {
+			snprintf(why, whysz, "material %s: sha256 %s is none of the digests "
+			    "read", name, hex);
+			rc = 1;
+		}
+next:
+		free(raw);
+		jv_free(d);
+	}
+	jv_free(deps);
+	close(dfd);
+	if (rc == 0)
+		snprintf(why, whysz, "%d material(s) match under %s, %d passed over "
+		    "(changed by the session or outside the project)", checked, dir, passed);
+	return rc;
+}

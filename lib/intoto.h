@@ -35,4 +35,11 @@ int gl_intoto_parent(jv st, char hex[GL_SHA256_HEX], char *why, size_t whysz);
  * why says which. */
 int gl_intoto_check_files(jv st, const char *dir, char *why, size_t whysz);
 
+/* Every material (resolvedDependencies with annotations.role "material")
+ * with a relative name, opened under dir as above, must match one of the
+ * digests recorded for that name; a material that is also a subject or a
+ * deleted file is passed over (the session changed it).  0 all match, 1 a
+ * mismatch, -1 system failure; why says which, or what was checked. */
+int gl_intoto_check_materials(jv st, const char *dir, char *why, size_t whysz);
+
 #endif

@@ -48,7 +48,7 @@ mkenv_openssl() {
 
 @test "gl-verify: --help prints the man page synopsis, exit 0; --version" {
 	run -0 --separate-stderr gl-verify --help
-	[[ "$output" == "usage: gl-verify [-q] [-k pub.pem] ..."* ]]
+	[[ "$output" == "usage: gl-verify [-q | --text] [-k pub.pem] ..."* ]]
 	syn=$(mandoc -Tascii "$REPO/man/gl-verify.1" | col -b | sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | tr -s ' \t\n' ' ')
 	use=$(echo "$output" | sed 's/^usage: //' | tr -s ' \t\n' ' ')
 	[[ "$syn" == *"${use% }"* ]]
@@ -60,7 +60,7 @@ mkenv_openssl() {
 	run -2 --separate-stderr gl-verify -k "$K/d-ed25519.pub"
 	run -2 --separate-stderr gl-verify --bogus "$V/t2.json"
 	run -2 --separate-stderr gl-verify "$V/t2.json"
-	[[ "$stderr" == *"a key inside an envelope is never trusted"*"gl-verify: hint: give -k PUB.pem or --trust-dir DIR" ]]
+	[[ "$stderr" == *"a key inside an envelope is never trusted"*"gl-verify: hint: give -k PUB.pem or --trust-dir DIR, or put keys in the trust store $HOME/.config/gleisner/trusted" ]]
 	[ -z "$output" ]
 	run -2 --separate-stderr gl-verify --threshold 0 -k "$K/d-ed25519.pub" "$V/t2.json"
 	run -2 --separate-stderr gl-verify --threshold 2 -k "$K/d-ed25519.pub" "$V/t2.json"
@@ -71,7 +71,7 @@ mkenv_openssl() {
 	run -0 --separate-stderr gl-verify -k "$K/e-p256.pub" --expect-type $TT "$V/t1.json"
 	[ "$(jq -r .keyid_matched <<<"$output")" = f793580060562d6ff075d814ea698c282fcc779b0cde64d79ffc6301df00d14b ]
 	[ "$(jq -r '.verified' <<<"$output")" = true ]
-	[ "$(jq -r '[.checks[].check]|join(",")' <<<"$output")" = envelope,signature,payloadType,payload,statement,predicateType,subjects ]
+	[ "$(jq -r '[.checks[].check]|join(",")' <<<"$output")" = envelope,signature,payloadType,payload,statement,predicateType,subjects,files,audit-log,chain,policy ]
 	run -0 --separate-stderr gl-verify -k "$K/d-ed25519.pub" --expect-type $TT "$V/t2.json"
 	[ "$(jq -r .keyid_matched <<<"$output")" = 06e3fd8fda29bb60ab59557de61edb0aecdb231134be30e75b455f8e1b792fa9 ]
 }
@@ -281,7 +281,7 @@ mkenv_openssl() {
 	echo hello > "$T/proj/sub/hello.txt"
 	stmt sub/hello.txt $HELLO | sign_d > "$T/e.json"
 	run -0 --separate-stderr gl-verify -k "$K/d-ed25519.pub" --check-files "$T/proj" "$T/e.json"
-	[ "$(jq -r '.checks[-1].check' <<<"$output")" = files ]
+	[ "$(jq -r '.checks[7].check' <<<"$output")" = files ]
 	echo changed > "$T/proj/sub/hello.txt"
 	run -1 --separate-stderr gl-verify -k "$K/d-ed25519.pub" --check-files "$T/proj" "$T/e.json"
 	[[ "$stderr" == *"sub/hello.txt: sha256 "*" does not match the subject digest" ]]
@@ -323,7 +323,7 @@ chain3() {
 	[ "$(jq -r '.chain|length' <<<"$output")" = 3 ]
 	[ "$(jq -r '.chain[2].path' <<<"$output")" = "$T/att/attestation-1.json" ]
 	[ "$(jq -r '.chain[1].payloadDigest' <<<"$output")" = "$(pdigest "$T/att/attestation-2.json")" ]
-	[ "$(jq -r '.checks[-1].message' <<<"$output")" = "3 link(s) back to a root" ]
+	[ "$(jq -r '.checks[-2].reason' <<<"$output")" = "3 link(s) back to a root, every attestation in $T/att on it" ]
 	run -0 --separate-stderr gl-verify -k "$K/d-ed25519.pub" --chain "$T/att" "$T/att/attestation-1.json"
 	[ "$(jq -r '.chain|length' <<<"$output")" = 1 ]
 }
@@ -344,7 +344,7 @@ chain3() {
 	# the parent's signature broken (same payload, so the digest still matches)
 	jq -c --slurpfile b "$V/t12.json" '.signatures=$b[0].signatures' "$T/gone.json" > "$T/att/attestation-1.json"
 	run -1 --separate-stderr gl-verify -k "$K/d-ed25519.pub" --chain "$T/att" "$T/att/attestation-3.json"
-	[[ "$stderr" == *"parent $T/att/attestation-1.json: no signature verifies with a trusted key" ]]
+	[[ "$stderr" == *"parent attestation-1.json: no signature verifies with a trusted key" ]]
 	# the parent signed by a key we do not trust
 	gl-sign -k "$K/other-ed25519.pem" < <(jq -r .payload "$T/gone.json" | base64 -d) > "$T/att/attestation-1.json"
 	run -1 --separate-stderr gl-verify -k "$K/d-ed25519.pub" --chain "$T/att" "$T/att/attestation-3.json"
@@ -358,7 +358,7 @@ chain3() {
 	printf '{"_type":"https://in-toto.io/Statement/v1","predicateType":"x","subject":[]}' | sign_d > "$T/att/attestation-1.json"
 	stmt a $HELLO "$(pdigest "$T/att/attestation-1.json")" | sign_d > "$T/att/attestation-2.json"
 	run -1 --separate-stderr gl-verify -k "$K/d-ed25519.pub" --chain "$T/att" "$T/att/attestation-2.json"
-	[[ "$stderr" == *"parent $T/att/attestation-1.json: predicateType"* ]]
+	[[ "$stderr" == *"parent attestation-1.json: predicateType"* ]]
 	stmt a $HELLO "${HELLO^^}" | sign_d > "$T/att/attestation-3.json"
 	run -1 --separate-stderr gl-verify -k "$K/d-ed25519.pub" --chain "$T/att" "$T/att/attestation-3.json"
 	[[ "$stderr" == *"parent-attestation digest.sha256 is not 64 lowercase hex digits" ]]
@@ -377,6 +377,6 @@ chain3() {
 	gl-verify -k key.pub .gleisner/attestation-3.json
 	gl-verify --trust-dir ~/.config/gleisner/trusted --check-files . --chain .gleisner .gleisner/attestation-*.json
 	gl-verify -q -k key.pub --payload-out stmt.json .gleisner/attestation-3.json && jq -e .subject stmt.json
-	gl-verify -k key.pub .gleisner/attestation-3.json | jq -r '.checks[] | select(.ok | not) | .message'
-	[ -z "$(gl-verify -k key.pub .gleisner/attestation-3.json | jq -r '.checks[] | select(.ok | not) | .message')" ]
+	gl-verify -k key.pub .gleisner/attestation-3.json | jq -r '.checks[] | select(.status == "fail") | .reason'
+	[ -z "$(gl-verify -k key.pub .gleisner/attestation-3.json | jq -r '.checks[] | select(.status == "fail") | .reason')" ]
 }
