@@ -1,11 +1,11 @@
-/* gl-sbom: a CycloneDX SBOM from the lockfiles of a project. */
+/* gl-sbom: a CycloneDX SBOM from the lockfiles of a project; what changed
+ * since an earlier SBOM; the checks the schema cannot make. */
 #include <dirent.h>
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,21 +13,20 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cargolock.h"
 #include "clock.h"
 #include "gl.h"
 #include "io.h"
 #include "json.h"
-#include "purl.h"
+#include "lockfile.h"
 #include "sbom.h"
-#include "utf8.h"
 
 #define MAX_DEPTH 32
 
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: gl-sbom [--spec-version 1.5|1.6] DIR\n");
+	fprintf(f, "usage: gl-sbom [--spec 1.5|1.6] [--compare BEFORE [--summary FILE]] DIR\n"
+	    "       gl-sbom --check FILE\n");
 }
 
 /* Directories never searched for lockfiles: vendored and build trees,
@@ -42,12 +41,10 @@ pruned(const char *name)
 static char *
 join(const char *a, const char *b)
 {
-	size_t n = strlen(a) + strlen(b) + 2;
-	char *p = malloc(n);
+	char *p;
 
-	if (p == NULL)
+	if (asprintf(&p, "%s%s%s", a, *a ? "/" : "", b) < 0)
 		err(GL_EX_SYS, "malloc");
-	snprintf(p, n, "%s%s%s", a, *a ? "/" : "", b);
 	return p;
 }
 
@@ -57,12 +54,15 @@ strpcmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Collect the relative paths of the Cargo.lock files below dfd. */
+/* Collect the relative paths of the lockfiles below dfd; unsupported ones
+ * are reported and listed in *unsup. */
 static void
-find_locks(const char *dir, int dfd, const char *rel, int depth, char ***out, size_t *n)
+find_locks(const char *dir, int dfd, const char *rel, int depth, char ***out, size_t *n,
+    jv *unsup)
 {
 	struct dirent *de;
 	struct stat st;
+	const char *eco;
 	DIR *d;
 	int fd;
 
@@ -78,7 +78,7 @@ find_locks(const char *dir, int dfd, const char *rel, int depth, char ***out, si
 		if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
 		char *path = join(rel, de->d_name);
-		if (strcmp(de->d_name, "Cargo.lock") == 0) {
+		if (gl_lockfile_kind(de->d_name) != NULL) {
 			if (!S_ISREG(st.st_mode)) {
 				warnx("warning: %s/%s: not a regular file: skipped", dir, path);
 			} else {
@@ -87,6 +87,12 @@ find_locks(const char *dir, int dfd, const char *rel, int depth, char ***out, si
 				(*out)[(*n)++] = path;
 				continue;
 			}
+		} else if ((eco = gl_lockfile_unsupported(de->d_name)) != NULL) {
+			warnx("warning: %s/%s: %s lockfiles are not supported: not listed", dir,
+			    path, eco);
+			*unsup = jv_array_append(*unsup, jv_object_set(jv_object_set(jv_object(),
+			    jv_string("name"), jv_string("gl-sbom:unsupported")),
+			    jv_string("value"), jv_string(path)));
 		} else if (S_ISDIR(st.st_mode) && !pruned(de->d_name)) {
 			if (depth >= MAX_DEPTH) {
 				warnx("warning: %s/%s: deeper than %d levels: not searched", dir, path,
@@ -95,7 +101,7 @@ find_locks(const char *dir, int dfd, const char *rel, int depth, char ***out, si
 			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
 				warn("warning: %s/%s: not searched", dir, path);
 			} else {
-				find_locks(dir, fd, path, depth + 1, out, n);
+				find_locks(dir, fd, path, depth + 1, out, n, unsup);
 				close(fd);
 			}
 		}
@@ -104,110 +110,61 @@ find_locks(const char *dir, int dfd, const char *rel, int depth, char ***out, si
 	closedir(d);
 }
 
-/* Add the packages of one parsed lockfile to comps (bom-ref -> component)
- * and deps (bom-ref -> {dependsOn ref: true}); its roots hang off "project". */
+/* Read rel below dfd, capped; 0 with *buf NULL when missing and optional. */
 static void
-add_lock(const char *file, const char *rel, struct gl_cargolock *lk, jv *comps, jv *deps)
+slurp(const char *file, int dfd, const char *rel, int optional, char **buf, size_t *len)
 {
-	char **refs = calloc(lk->n + 1, sizeof *refs), *vcs, *purl;
-	int *needed = calloc(lk->n + 1, sizeof *needed);
-	size_t i, j;
-
-	if (refs == NULL || needed == NULL)
-		err(GL_EX_SYS, "calloc");
-	for (i = 0; i < lk->n; i++) {
-		struct gl_cargolock_pkg *p = &lk->pkg[i];
-		jv c = jv_object_set(jv_object(), jv_string("type"), jv_string("library"));
-		c = jv_object_set(c, jv_string("name"), jv_string(p->name));
-		c = jv_object_set(c, jv_string("version"), jv_string(p->version));
-		vcs = purl = NULL;
-		if (p->source != NULL) {
-			if ((purl = gl_purl_cargo(p->name, p->version, p->source, &vcs)) == NULL)
-				errx(GL_EX_DATA, "%s:%d: unsupported source \"%s\"", file, p->line,
-				    p->source);
-			refs[i] = strdup(purl);
-			c = jv_object_set(c, jv_string("purl"), jv_string(purl));
-		} else {
-			char *r = gl_utf8_pct_encode(rel, strlen(rel));
-			char *n = gl_purl_encode(p->name), *v = gl_purl_encode(p->version);
-			size_t len;
-			if (r == NULL || n == NULL || v == NULL)
-				err(GL_EX_SYS, "malloc");
-			len = strlen(r) + strlen(n) + strlen(v) + 16;
-			if ((refs[i] = malloc(len)) != NULL)
-				snprintf(refs[i], len, "cargo-local:%s#%s@%s", r, n, v);
-			free(r);
-			free(n);
-			free(v);
-		}
-		if (refs[i] == NULL)
-			err(GL_EX_SYS, "malloc");
-		c = jv_object_set(c, jv_string("bom-ref"), jv_string(refs[i]));
-		if (p->checksum != NULL) {
-			jv h = jv_object_set(jv_object(), jv_string("alg"), jv_string("SHA-256"));
-			h = jv_object_set(h, jv_string("content"), jv_string(p->checksum));
-			c = jv_object_set(c, jv_string("hashes"), JV_ARRAY(h));
-		}
-		if (vcs != NULL) {
-			jv x = jv_object_set(jv_object(), jv_string("type"), jv_string("vcs"));
-			x = jv_object_set(x, jv_string("url"), jv_string(vcs));
-			c = jv_object_set(c, jv_string("externalReferences"), JV_ARRAY(x));
-		}
-		free(vcs);
-		free(purl);
-		jv old = jv_object_get(jv_copy(*comps), jv_string(refs[i]));
-		if (jv_is_valid(old) && !jv_equal(jv_copy(old), jv_copy(c)))
-			errx(GL_EX_DATA, "%s:%d: %s conflicts with a package of the same purl",
-			    file, p->line, refs[i]);
-		jv_free(old);
-		*comps = jv_object_set(*comps, jv_string(refs[i]), c);
-		if (!jv_object_has(jv_copy(*deps), jv_string(refs[i])))
-			*deps = jv_object_set(*deps, jv_string(refs[i]), jv_object());
-	}
-	for (i = 0; i < lk->n; i++) {
-		jv set = jv_object_get(jv_copy(*deps), jv_string(refs[i]));
-		for (j = 0; j < lk->pkg[i].ndeps; j++) {
-			needed[lk->pkg[i].deps[j]] = 1;
-			set = jv_object_set(set, jv_string(refs[lk->pkg[i].deps[j]]), jv_true());
-		}
-		*deps = jv_object_set(*deps, jv_string(refs[i]), set);
-	}
-	for (i = 0; i < lk->n; i++) {
-		if (!needed[i]) {
-			jv set = jv_object_get(jv_copy(*deps), jv_string("project"));
-			*deps = jv_object_set(*deps, jv_string("project"),
-			    jv_object_set(set, jv_string(refs[i]), jv_true()));
-		}
-		free(refs[i]);
-	}
-	free(refs);
-	free(needed);
-}
-
-static void
-read_lock(const char *dir, int dfd, const char *rel, jv *comps, jv *deps)
-{
-	char *file = join(dir, rel), *buf, why[300];
-	struct gl_cargolock lk;
 	struct stat st;
-	size_t len;
 	int fd;
 
+	*buf = NULL;
+	*len = 0;
 	fd = openat(dfd, rel, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0 && optional && errno == ENOENT)
+		return;
 	if (fd < 0 || fstat(fd, &st) < 0)
 		err(GL_EX_SYS, "%s", file);
 	if (!S_ISREG(st.st_mode))
 		errx(GL_EX_SYS, "%s: not a regular file", file);
-	if (gl_io_read_fd(fd, GL_CAP_DOC, &buf, &len) < 0) {
+	if (gl_io_read_fd(fd, GL_CAP_DOC, buf, len) < 0) {
 		if (errno == EFBIG)
 			errx(GL_EX_DATA, "%s: larger than %lu bytes", file, GL_CAP_DOC);
 		err(GL_EX_SYS, "%s", file);
 	}
 	close(fd);
-	if (gl_cargolock_parse(buf, len, &lk, why, sizeof why) < 0)
-		errx(strncmp(why, "0: ", 3) == 0 ? GL_EX_SYS : GL_EX_DATA, "%s:%s", file, why);
-	add_lock(file, rel, &lk, comps, deps);
-	gl_cargolock_free(&lk);
+}
+
+static void
+read_lock(const char *dir, int dfd, const char *rel, jv *comps, jv *deps)
+{
+	const struct gl_lockfile *k = gl_lockfile_kind(strrchr(rel, '/') ?
+	    strrchr(rel, '/') + 1 : rel);
+	char *file = join(dir, rel), *buf, *abuf = NULL, *arel = NULL, *afile = NULL, why[400];
+	size_t len, alen = 0;
+	jv lock;
+
+	slurp(file, dfd, rel, 0, &buf, &len);
+	if (k->aux != NULL) {	/* go.sum beside go.mod */
+		const char *slash = strrchr(rel, '/');
+		if (asprintf(&arel, "%.*s%s%s", slash ? (int)(slash - rel) : 0, rel,
+		    slash ? "/" : "", k->aux) < 0)
+			err(GL_EX_SYS, "malloc");
+		afile = join(dir, arel);
+		slurp(afile, dfd, arel, 1, &abuf, &alen);
+	}
+	lock = k->parse(buf, len, abuf, alen);
+	if (!jv_is_valid(lock)) {
+		gl_json_errmsg(lock, why, sizeof why);
+		if (why[0] == '!')
+			errx(GL_EX_SYS, "%s: %s", file, why + 1);
+		if (why[0] == '+')
+			errx(GL_EX_DATA, "%s:%s", afile, why + 1);
+		errx(GL_EX_DATA, "%s:%s%s", file, why[0] >= '0' && why[0] <= '9' ? "" : " ", why);
+	}
+	gl_sbom_add(comps, deps, k->eco, rel, lock);
+	free(abuf);
+	free(arel);
+	free(afile);
 	free(buf);
 	free(file);
 }
@@ -230,27 +187,74 @@ timestamp(char *buf, size_t sz)
 	return gl_clock_format(&ts, 0, buf, sz);
 }
 
+/* A CycloneDX document from a file ("-" is stdin); exit 3 or 4 if not. */
+static jv
+read_bom(const char *path)
+{
+	char *buf, why[200];
+	size_t len;
+	jv v;
+
+	if (gl_io_read_file(path, GL_CAP_DOC, &buf, &len) < 0) {
+		if (errno == EFBIG)
+			errx(GL_EX_DATA, "%s: larger than %lu bytes", path, GL_CAP_DOC);
+		err(GL_EX_SYS, "%s", path);
+	}
+	v = gl_json_parse_lax(buf, len);
+	free(buf);
+	if (!jv_is_valid(v))
+		errx(GL_EX_DATA, "%s: %s", path, gl_json_errmsg(v, why, sizeof why));
+	if (gl_json_str(v, "bomFormat") == NULL ||
+	    strcmp(gl_json_str(v, "bomFormat"), "CycloneDX") != 0)
+		errx(GL_EX_DATA, "%s: not a CycloneDX BOM (bomFormat)", path);
+	return v;
+}
+
+static void
+write_out(jv doc)
+{
+	if (gl_json_write_line(stdout, doc) < 0 || fflush(stdout) == EOF || ferror(stdout) ||
+	    fclose(stdout) == EOF)
+		err(GL_EX_SYS, "stdout");
+}
+
 int
 main(int argc, char **argv)
 {
 	static const struct option lo[] = {
+		{ "check", required_argument, NULL, 'c' },
+		{ "compare", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "spec", required_argument, NULL, 's' },
 		{ "spec-version", required_argument, NULL, 's' },
+		{ "summary", required_argument, NULL, 'S' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct {
-		const char *spec;	/* --spec-version: "1.5" (default) or "1.6" */
-	} o = { "1.5" };
-	char ts[GL_CLOCK_LEN], why[32], *real, **locks = NULL;
-	size_t nlocks = 0, i;
-	jv comps, deps, doc;
+		const char *spec;	/* --spec: "1.5" (default) or "1.6" */
+		const char *check;	/* --check: a BOM to check, no DIR */
+		const char *compare;	/* --compare: the BOM from before the session */
+		const char *summary;	/* --summary: where the comparison's summary goes */
+	} o = { "1.5", NULL, NULL, NULL };
+	char ts[GL_CLOCK_LEN], why[32], *real, **locks = NULL, *s;
+	size_t nlocks = 0, i, len;
+	jv comps, deps, props, doc, before = jv_invalid(), sum = jv_invalid(), probs;
 	int c, dfd;
 
 	while ((c = getopt_long(argc, argv, "+h", lo, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			o.spec = optarg;
+			break;
+		case 'c':
+			o.check = optarg;
+			break;
+		case 'C':
+			o.compare = optarg;
+			break;
+		case 'S':
+			o.summary = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -265,12 +269,17 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc != 1) {
+	if (o.check != NULL ? argc != 0 || o.compare || o.summary : argc != 1) {
+		usage(stderr);
+		return GL_EX_USAGE;
+	}
+	if (o.summary != NULL && o.compare == NULL) {
+		warnx("--summary needs --compare");
 		usage(stderr);
 		return GL_EX_USAGE;
 	}
 	if (strcmp(o.spec, "1.5") != 0 && strcmp(o.spec, "1.6") != 0) {
-		warnx("--spec-version %s: not 1.5 or 1.6", o.spec);
+		warnx("--spec %s: not 1.5 or 1.6", o.spec);
 		usage(stderr);
 		return GL_EX_USAGE;
 	}
@@ -279,24 +288,49 @@ main(int argc, char **argv)
 		return GL_EX_USAGE;
 	}
 
+	if (o.check != NULL) {	/* --check: a verdict, no SBOM */
+		doc = read_bom(o.check);
+		probs = gl_sbom_check(doc);
+		c = jv_array_length(jv_copy(probs)) == 0 ? GL_EX_OK : GL_EX_FAIL;
+		write_out(jv_object_set(jv_object_set(jv_object(), jv_string("problems"), probs),
+		    jv_string("valid"), jv_bool(c == GL_EX_OK)));
+		return c;
+	}
+	if (o.compare != NULL)
+		before = read_bom(o.compare);
+
 	if ((dfd = open(argv[0], O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
 	    (real = realpath(argv[0], NULL)) == NULL)
 		err(GL_EX_SYS, "%s", argv[0]);
 	comps = jv_object();
-	find_locks(argv[0], dfd, "", 0, &locks, &nlocks);
+	props = jv_array();
+	find_locks(argv[0], dfd, "", 0, &locks, &nlocks, &props);
 	if (nlocks > 0)
 		qsort(locks, nlocks, sizeof *locks, strpcmp);
 	if (nlocks == 0)
 		warnx("warning: %s: no lockfile found", argv[0]);
 	deps = jv_object_set(jv_object(), jv_string("project"), jv_object());
 	for (i = 0; i < nlocks; i++) {
-		read_lock(argv[0], dfd, locks[i], &comps, &deps);
+		/* npm reads npm-shrinkwrap.json instead of package-lock.json */
+		size_t l = strlen(locks[i]);
+		if (l >= 17 && strcmp(locks[i] + l - 17, "package-lock.json") == 0 &&
+		    i + 1 < nlocks && strncmp(locks[i + 1], locks[i], l - 17) == 0 &&
+		    strcmp(locks[i + 1] + l - 17, "npm-shrinkwrap.json") == 0)
+			warnx("warning: %s/%s: npm-shrinkwrap.json beside it wins: not listed",
+			    argv[0], locks[i]);
+		else
+			read_lock(argv[0], dfd, locks[i], &comps, &deps);
 		free(locks[i]);
 	}
 	free(locks);
 	close(dfd);
 
-	doc = gl_sbom_document(comps, deps, o.spec, ts, basename(real));
+	if (o.compare != NULL) {
+		sum = gl_sbom_compare(before, &comps, &props);
+		if (!jv_is_valid(sum))
+			errx(GL_EX_DATA, "%s: %s", o.compare, gl_json_errmsg(sum, why, sizeof why));
+	}
+	doc = gl_sbom_document(comps, deps, props, o.spec, ts, basename(real));
 	free(real);
 	if (!jv_is_valid(doc)) {
 		c = errno;
@@ -304,9 +338,25 @@ main(int argc, char **argv)
 		errno = c;
 		err(GL_EX_SYS, "%s", why);
 	}
-
-	if (gl_json_write_line(stdout, doc) < 0 || fflush(stdout) == EOF || ferror(stdout) ||
-	    fclose(stdout) == EOF)
-		err(GL_EX_SYS, "stdout");
+	probs = gl_sbom_check(jv_copy(doc));
+	jv_array_foreach(probs, k, m) {
+		warnx("%s", jv_string_value(m));
+		jv_free(m);
+	}
+	if (jv_array_length(probs) > 0)
+		errx(GL_EX_DATA, "%s: the lockfiles do not make a consistent SBOM", argv[0]);
+	if (o.summary != NULL) {
+		if ((s = gl_json_dump(sum, &len)) == NULL)
+			err(GL_EX_SYS, "malloc");
+		s = realloc(s, len + 1);
+		if (s == NULL)
+			err(GL_EX_SYS, "malloc");
+		s[len++] = '\n';
+		if (gl_io_write_atomic(o.summary, s, len, 0644) < 0)
+			err(GL_EX_SYS, "%s", o.summary);
+		free(s);
+	} else
+		jv_free(sum);
+	write_out(doc);
 	return GL_EX_OK;
 }

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "digest.h"
+#include "purl.h"
+#include "sbom.h"
 #include "utf8.h"
 
 enum { T_TOP, T_PACKAGE, T_METADATA, T_IGNORED };
@@ -663,4 +665,71 @@ gl_cargolock_free(struct gl_cargolock *lk)
 	}
 	free(lk->pkg);
 	memset(lk, 0, sizeof *lk);
+}
+
+jv
+gl_cargolock_sbom(const char *buf, size_t len, const char *aux, size_t auxlen)
+{
+	struct gl_cargolock lk;
+	char why[300], *purl, *vcs;
+	jv pkgs = jv_array(), direct = jv_array();
+	int *needed;
+	size_t i, j;
+
+	(void)aux;
+	(void)auxlen;
+	if (gl_cargolock_parse(buf, len, &lk, why, sizeof why) < 0) {
+		jv_free(pkgs);
+		jv_free(direct);
+		if (strncmp(why, "0: ", 3) == 0)
+			return jv_invalid_with_msg(jv_string("!out of memory"));
+		return jv_invalid_with_msg(jv_string(why));
+	}
+	if ((needed = calloc(lk.n + 1, sizeof *needed)) == NULL) {
+		gl_cargolock_free(&lk);
+		jv_free(pkgs);
+		jv_free(direct);
+		return jv_invalid_with_msg(jv_string("!out of memory"));
+	}
+	for (i = 0; i < lk.n; i++) {
+		struct gl_cargolock_pkg *p = &lk.pkg[i];
+		jv c = jv_object_set(jv_object(), jv_string("name"), jv_string(p->name)), d;
+		c = jv_object_set(c, jv_string("version"), jv_string(p->version));
+		if (p->source != NULL) {
+			if ((purl = gl_purl_cargo(p->name, p->version, p->source, &vcs)) == NULL) {
+				jv v = jv_invalid_with_msg(jv_string_fmt("%d: unsupported source "
+				    "\"%s\"", p->line, p->source));
+				jv_free(c);
+				jv_free(pkgs);
+				jv_free(direct);
+				gl_cargolock_free(&lk);
+				free(needed);
+				return v;
+			}
+			c = jv_object_set(c, jv_string("purl"), jv_string(purl));
+			if (vcs != NULL)
+				c = jv_object_set(c, jv_string("externalReferences"), JV_ARRAY(
+				    jv_object_set(jv_object_set(jv_object(), jv_string("type"),
+				    jv_string("vcs")), jv_string("url"), jv_string(vcs))));
+			free(purl);
+			free(vcs);
+		} else
+			c = jv_object_set(c, jv_string("local"), jv_string(""));
+		if (p->checksum != NULL)
+			c = jv_object_set(c, jv_string("hashes"),
+			    JV_ARRAY(gl_sbom_hash("SHA-256", p->checksum)));
+		d = jv_array();
+		for (j = 0; j < p->ndeps; j++) {
+			d = jv_array_append(d, jv_number((double)p->deps[j]));
+			needed[p->deps[j]] = 1;
+		}
+		pkgs = jv_array_append(pkgs, jv_object_set(c, jv_string("deps"), d));
+	}
+	for (i = 0; i < lk.n; i++)
+		if (!needed[i])
+			direct = jv_array_append(direct, jv_number((double)i));
+	free(needed);
+	gl_cargolock_free(&lk);
+	return jv_object_set(jv_object_set(jv_object(), jv_string("pkgs"), pkgs),
+	    jv_string("direct"), direct);
 }

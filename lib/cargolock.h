@@ -3,6 +3,7 @@
 #ifndef GL_CARGOLOCK_H
 #define GL_CARGOLOCK_H
 #include <stddef.h>
+#include <jv.h>
 
 struct gl_cargolock_pkg {
 	char *name, *version;
@@ -24,5 +25,8 @@ struct gl_cargolock {
 int gl_cargolock_parse(const char *buf, size_t len, struct gl_cargolock *lk,
     char *why, size_t whysz);
 void gl_cargolock_free(struct gl_cargolock *lk);
+/* Parse buf into the lockfile shape of lib/sbom.h (purls, SHA-256 hashes,
+ * git vcs references, path crates as local); invalid "LINE: what". */
+jv gl_cargolock_sbom(const char *buf, size_t len, const char *aux, size_t auxlen);
 
 #endif

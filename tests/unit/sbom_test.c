@@ -27,7 +27,7 @@ main(void)
 	char *s, *t;
 
 	a = gl_sbom_document(parse("{\"b\":{\"bom-ref\":\"b\"},\"a\":{\"bom-ref\":\"a\"}}"),
-	    parse("{\"project\":{\"b\":true,\"a\":true},\"a\":{}}"), "1.6",
+	    parse("{\"project\":{\"b\":true,\"a\":true},\"a\":{}}"), jv_array(), "1.6",
 	    "2026-01-01T00:00:00Z", "a%b");
 	CHECK(jv_is_valid(a));
 	s = dump(jv_copy(a));
@@ -40,13 +40,13 @@ main(void)
 
 	/* the same input gives the same serial; another timestamp another */
 	b = gl_sbom_document(parse("{\"a\":{\"bom-ref\":\"a\"},\"b\":{\"bom-ref\":\"b\"}}"),
-	    parse("{\"a\":{},\"project\":{\"a\":true,\"b\":true}}"), "1.6",
+	    parse("{\"a\":{},\"project\":{\"a\":true,\"b\":true}}"), jv_array(), "1.6",
 	    "2026-01-01T00:00:00Z", "a%b");
 	t = dump(jv_copy(b));
 	CHECK(s != NULL && t != NULL && strcmp(s, t) == 0);
 	free(t);
 	jv_free(b);
-	b = gl_sbom_document(jv_object(), jv_object(), "1.5", "2026-01-01T00:00:01Z", "");
+	b = gl_sbom_document(jv_object(), jv_object(), jv_array(), "1.5", "2026-01-01T00:00:01Z", "");
 	t = dump(jv_copy(b));
 	CHECK(t != NULL && strstr(t, "\"name\":\"project\"") != NULL);
 	CHECK(jv_equal(jv_object_get(jv_copy(a), jv_string("serialNumber")),

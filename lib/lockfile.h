@@ -1,0 +1,28 @@
+/* lockfile: which file names are lockfiles of which ecosystem, and the one
+ * entry point that parses any of them into the shape lib/sbom.h describes. */
+#ifndef GL_LOCKFILE_H
+#define GL_LOCKFILE_H
+#include <stddef.h>
+#include <jv.h>
+
+struct gl_lockfile {
+	const char *file;	/* base name, e.g. "package-lock.json" */
+	const char *eco;	/* "cargo", "npm", "golang", "pypi", "gem", "composer" */
+	const char *aux;	/* a sibling file it also reads ("go.sum"), or NULL */
+	/* parse buf (and the sibling's bytes, or NULL); invalid with a message
+	 * "LINE: what", "+LINE: what" (in the sibling), "KEY: what", or
+	 * "!what" (out of memory) */
+	jv (*parse)(const char *buf, size_t len, const char *aux, size_t auxlen);
+};
+
+/* The kind of lockfile named base, or NULL. */
+const struct gl_lockfile *gl_lockfile_kind(const char *base);
+/* A file name that is a lockfile of an ecosystem gl-sbom does not read
+ * (bun, deno, pub, CocoaPods, ...): the ecosystem's name, else NULL. */
+const char *gl_lockfile_unsupported(const char *base);
+/* The line of byte offset off in buf (1-based). */
+int gl_lockfile_line(const char *buf, size_t len, size_t off);
+/* A JSON lockfile parsed strictly; the error message is "LINE: what". */
+jv gl_lockfile_json(const char *buf, size_t len);
+
+#endif
