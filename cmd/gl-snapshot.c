@@ -15,7 +15,8 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: gl-snapshot [--cache PRE.json] [--ignore NAME]... DIR\n"
+	    "usage: gl-snapshot [--cache PRE.json] [--exclude PATTERN]... [--gitignore]\n"
+	    "                   [--ignore NAME]... [-j N] [--progress] DIR\n"
 	    "       gl-snapshot diff PRE.json POST.json\n");
 }
 
@@ -82,8 +83,12 @@ main(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "cache", required_argument, NULL, 'c' },
+		{ "exclude", required_argument, NULL, 'x' },
+		{ "gitignore", no_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "ignore", required_argument, NULL, 'i' },
+		{ "progress", no_argument, NULL, 'p' },
+		{ "threads", required_argument, NULL, 'j' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -91,17 +96,49 @@ main(int argc, char **argv)
 		const char *cache;	/* --cache: earlier snapshot to reuse digests from */
 		char **ignore;		/* --ignore NAMEs, cleaned */
 		size_t nignore;
-	} o = { NULL, NULL, 0 };
+		char **exclude;		/* --exclude PATTERNs */
+		size_t nexclude;
+		int gitignore;		/* --gitignore */
+		int progress;		/* --progress: at once, terminal or not */
+		long threads;		/* -j: hashing threads, 0 one per CPU */
+	} o = { 0 };
+	char *end;
 	struct gl_snap_opts so;
 	char msg[200];
 	size_t i;
 	jv v;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+hj:", lo, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			o.cache = optarg;
+			break;
+		case 'g':
+			o.gitignore = 1;
+			break;
+		case 'j':
+			errno = 0;
+			o.threads = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || o.threads < 1 || o.threads > 1024) {
+				warnx("-j %s: not a number of threads from 1 to 1024", optarg);
+				usage(stderr);
+				return GL_EX_USAGE;
+			}
+			break;
+		case 'p':
+			o.progress = 1;
+			break;
+		case 'x':
+			if (optarg[0] == '\0') {
+				warnx("--exclude: an empty pattern");
+				usage(stderr);
+				return GL_EX_USAGE;
+			}
+			o.exclude = realloc(o.exclude, (o.nexclude + 1) * sizeof *o.exclude);
+			if (o.exclude == NULL)
+				err(GL_EX_SYS, "realloc");
+			o.exclude[o.nexclude++] = optarg;
 			break;
 		case 'i':
 			o.ignore = realloc(o.ignore, (o.nignore + 1) * sizeof *o.ignore);
@@ -124,7 +161,8 @@ main(int argc, char **argv)
 	argv += optind;
 
 	if (argc >= 1 && strcmp(argv[0], "diff") == 0) {
-		if (argc != 3 || o.cache != NULL || o.nignore > 0) {
+		if (argc != 3 || o.cache != NULL || o.nignore > 0 || o.nexclude > 0 ||
+		    o.gitignore || o.progress || o.threads) {
 			usage(stderr);
 			return GL_EX_USAGE;
 		}
@@ -141,8 +179,12 @@ main(int argc, char **argv)
 
 	so.ignore = o.ignore;
 	so.nignore = o.nignore;
+	so.exclude = o.exclude;
+	so.nexclude = o.nexclude;
+	so.gitignore = o.gitignore;
+	so.threads = (int)o.threads;
 	so.cache = o.cache != NULL ? load(o.cache) : jv_null();
-	so.progress = isatty(STDERR_FILENO);
+	so.progress = o.progress ? 2 : isatty(STDERR_FILENO);
 	so.prog = "gl-snapshot";
 	if (o.cache != NULL && gl_json_str(so.cache, "started") == NULL)
 		warnx("warning: %s: no \"started\" time: cache not used", o.cache);
@@ -153,5 +195,6 @@ main(int argc, char **argv)
 	for (i = 0; i < o.nignore; i++)
 		free(o.ignore[i]);
 	free(o.ignore);
+	free(o.exclude);
 	return emit(v);
 }

@@ -4,10 +4,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
+#include <openssl/evp.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <time.h>
@@ -15,12 +20,22 @@
 
 #include "clock.h"
 #include "digest.h"
+#include "ignore.h"
+#include "io.h"
 #include "json.h"
 #include "utf8.h"
 
 /* A cached digest is trusted only for a file whose ctime is this much older
  * than the start of the snapshot that recorded it (coarse kernel clocks). */
 #define RACY_SECS 2
+#define CHUNK (1 << 20)		/* big files are read a MiB at a time */
+#define GITIGNORE_CAP (1 << 20)
+#define PROGRESS_AFTER_MS 1000
+
+/* why an entry was not walked, counted in "ignored" */
+enum { IG_GLEISNER, IG_GITOBJ, IG_IGNORE, IG_EXCLUDE, IG_GITIGNORE, IG_N };
+static const char *const igname[IG_N] = { ".gleisner", ".git/objects", "ignore",
+	"exclude", "gitignore" };
 
 struct ent {
 	char *path;
@@ -33,6 +48,9 @@ struct ent {
 	jv xattrs;		/* object, or jv_null() */
 	int mount;		/* st_dev differs from the parent directory's */
 	long link;		/* index of the first entry of its hard-link group */
+	/* set by a hashing thread, reported by the main one */
+	const char *herr, *xerr;	/* what failed: "open", "read", ... */
+	int hno, xno;		/* its errno, 0: changed while being read */
 };
 
 struct skip {
@@ -56,8 +74,17 @@ struct walk {
 	struct cent *c;		/* cache, sorted by path */
 	size_t nc;
 	struct timespec cutoff;
-	unsigned long long bytes;
-	struct timespec last;	/* last progress line */
+	size_t *pend;		/* entries to hash */
+	size_t npend, pcap;
+	struct gl_ignore excl;	/* --exclude */
+	struct gl_ignore *gi;	/* .gitignore rules, innermost last */
+	size_t ngi, gicap;
+	jv girules;		/* {base, rules} of every .gitignore used */
+	jv cachegi;		/* the cache's rules, when it has them */
+	unsigned long long ign[IG_N];
+	_Atomic unsigned long long bytes;
+	_Atomic size_t hashed;
+	struct timespec t0, last;	/* start, last progress line */
 	int oom;
 };
 
@@ -175,23 +202,31 @@ out:
 	return rc;
 }
 
-static void
-progress(struct walk *w, int done)
+static long
+ms_since(const struct timespec *t)
 {
 	struct timespec now;
 
-	if (!w->o->progress)
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t->tv_sec) * 1000 + (now.tv_nsec - t->tv_nsec) / 1000000;
+}
+
+/* A line on a terminal, once the walk has taken a second (at once with
+ * progress 2), redrawn five times a second; erased when done. */
+static void
+progress(struct walk *w, int done)
+{
+	if (!w->o->progress || (w->o->progress == 1 && ms_since(&w->t0) < PROGRESS_AFTER_MS))
 		return;
 	if (done) {
 		fputs("\r\033[K", stderr);
 		return;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if ((now.tv_sec - w->last.tv_sec) * 1000 + (now.tv_nsec - w->last.tv_nsec) / 1000000 < 200)
+	if (w->last.tv_sec != 0 && ms_since(&w->last) < 200)
 		return;
-	w->last = now;
-	fprintf(stderr, "\r%s: %zu entries, %llu MiB hashed\033[K", w->o->prog, w->n,
-	    w->bytes >> 20);
+	clock_gettime(CLOCK_MONOTONIC, &w->last);
+	fprintf(stderr, "\r%s: %zu entries, %zu of %zu files hashed, %llu MiB\033[K",
+	    w->o->prog, w->n, atomic_load(&w->hashed), w->npend, atomic_load(&w->bytes) >> 20);
 }
 
 static int
@@ -209,7 +244,8 @@ centcmp(const void *a, const void *b)
 	return pathcmp(x->path, x->len, y->path, y->len);
 }
 
-/* The cached digest for e, when the cache may be trusted for it. */
+/* The cached digest for e, when the cache may be trusted for it.  An
+ * unchanged ctime also means unchanged xattrs: they are taken over. */
 static int
 from_cache(struct walk *w, struct ent *e)
 {
@@ -236,54 +272,175 @@ from_cache(struct walk *w, struct ent *e)
 		return 0;
 	memcpy(e->sha, s, GL_SHA256_HEX);
 	e->has_sha = 1;
+	v = gl_json_get(c->e, "xattrs");
+	if (jv_get_kind(v) == JV_KIND_OBJECT)
+		e->xattrs = v;
+	else
+		jv_free(v);
 	return 1;
 }
 
-static void
-hash_file(struct walk *w, int dfd, const char *name, struct ent *e)
-{
-	struct stat a, b;
-	unsigned long long n;
-	int fd, saved;
+/* ---- hashing, in threads: nothing here touches the walk but its entry ---- */
 
-	if (from_cache(w, e))
-		return;
-	fd = openat(dfd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
-	if (fd < 0) {
-		skip(w, e->path, e->len, "open", errno);
+struct job {
+	struct walk *w;
+	int root;		/* the walked directory */
+	_Atomic size_t next;	/* the next index into w->pend */
+};
+
+static int
+open_beneath(int root, const char *path)
+{
+	struct open_how how = {
+		.flags = O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	long fd = syscall(SYS_openat2, root, path, &how, sizeof how);
+
+	if (fd < 0 && errno == ENOSYS)	/* before 5.6: no symlink may be swapped in */
+		fd = openat(root, path, (int)how.flags);
+	return (int)fd;
+}
+
+static void
+hash_one(struct job *j, struct ent *e, unsigned char *buf, EVP_MD_CTX *ctx)
+{
+	unsigned char bin[GL_SHA256_LEN];
+	unsigned long long n = 0;
+	struct stat a, b;
+	ssize_t r;
+	int fd;
+
+	if ((fd = open_beneath(j->root, e->path)) < 0) {
+		e->herr = "open";
+		e->hno = errno;
 		return;
 	}
 	if (fstat(fd, &a) < 0) {
-		skip(w, e->path, e->len, "fstat", errno);
+		e->herr = "fstat";
+		e->hno = errno;
 		goto out;
 	}
-	/* swapped (for a FIFO, say) between fstatat and open: never read it */
+	/* swapped (for a FIFO, say) since the walk: never read it */
 	if (!S_ISREG(a.st_mode) || a.st_ino != e->st.st_ino || a.st_dev != e->st.st_dev) {
-		skip(w, e->path, e->len, "open", 0);
+		e->herr = "open";
 		goto out;
 	}
-	if (xattrs(fd, NULL, &e->xattrs) < 0)
-		skip(w, e->path, e->len, "xattrs", errno);
-	if (gl_digest_fd_hex(fd, e->sha, &n) < 0) {
-		skip(w, e->path, e->len, "read", errno);
+	if (xattrs(fd, NULL, &e->xattrs) < 0) {
+		e->xerr = "xattrs";
+		e->xno = errno;
+	}
+	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	if (EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
+		e->herr = "sha256";
+		e->hno = ENOMEM;
 		goto out;
 	}
-	if (fstat(fd, &b) < 0) {
-		saved = errno;
-		skip(w, e->path, e->len, "fstat", saved);
+	while ((r = read(fd, buf, CHUNK)) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 || EVP_DigestUpdate(ctx, buf, (size_t)r) != 1) {
+			e->herr = "read";
+			e->hno = r < 0 ? errno : ENOMEM;
+			goto out;
+		}
+		n += (unsigned long long)r;
+		atomic_fetch_add(&j->w->bytes, (unsigned long long)r);
+	}
+	if (EVP_DigestFinal_ex(ctx, bin, NULL) != 1 || fstat(fd, &b) < 0) {
+		e->herr = "read";
+		e->hno = errno ? errno : ENOMEM;
 		goto out;
 	}
 	if (n != (unsigned long long)a.st_size || b.st_size != a.st_size ||
 	    tscmp(&a.st_mtim, &b.st_mtim) != 0 || tscmp(&a.st_ctim, &b.st_ctim) != 0) {
-		skip(w, e->path, e->len, "read", 0);
+		e->herr = "read";
 		goto out;
 	}
+	gl_digest_hex(bin, sizeof bin, e->sha);
 	e->st = b;
 	e->has_sha = 1;
-	w->bytes += n;
 out:
 	close(fd);
 }
+
+/* Hash jobs until none is left; the main thread (draw) also draws progress. */
+static void
+work(struct job *j, int draw)
+{
+	struct walk *w = j->w;
+	unsigned char *buf = malloc(CHUNK);
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	size_t k;
+
+	for (;;) {
+		k = atomic_fetch_add(&j->next, 1);
+		if (k >= w->npend)
+			break;
+		if (buf == NULL || ctx == NULL) {
+			w->e[w->pend[k]].herr = "read";
+			w->e[w->pend[k]].hno = ENOMEM;
+			continue;
+		}
+		hash_one(j, &w->e[w->pend[k]], buf, ctx);
+		atomic_fetch_add(&w->hashed, 1);
+		if (draw)
+			progress(w, 0);
+	}
+	EVP_MD_CTX_free(ctx);
+	free(buf);
+}
+
+static void *
+worker(void *arg)
+{
+	work(arg, 0);
+	return NULL;
+}
+
+static struct ent *sizebase;
+
+static int
+bigfirst(const void *a, const void *b)
+{
+	off_t x = sizebase[*(const size_t *)a].st.st_size, y = sizebase[*(const size_t *)b].st.st_size;
+
+	return (x < y) - (x > y);
+}
+
+static void
+hash_all(struct walk *w, int root)
+{
+	struct job j = { .w = w, .root = root };
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t nt = w->o->threads > 0 ? (size_t)w->o->threads : ncpu > 0 ? (size_t)ncpu : 1, i, k;
+	pthread_t *t;
+
+	/* the biggest first, so that no thread is left with one at the end */
+	sizebase = w->e;
+	qsort(w->pend, w->npend, sizeof *w->pend, bigfirst);
+	if (nt > w->npend)
+		nt = w->npend > 0 ? w->npend : 1;
+	if ((t = calloc(nt, sizeof *t)) == NULL)
+		nt = 1;
+	for (i = 1; i < nt; i++)
+		if (pthread_create(&t[i], NULL, worker, &j) != 0)
+			break;
+	nt = i;
+	work(&j, 1);	/* the main thread hashes too */
+	for (i = 1; i < nt; i++)
+		pthread_join(t[i], NULL);
+	free(t);
+	for (k = 0; k < w->npend; k++) {
+		struct ent *e = &w->e[w->pend[k]];
+		if (e->xerr != NULL)
+			skip(w, e->path, e->len, e->xerr, e->xno);
+		if (e->herr != NULL)
+			skip(w, e->path, e->len, e->herr, e->hno);
+	}
+}
+
+/* ---- the walk: one thread, stat and readdir only ---- */
 
 static char *
 joinpath(const char *pre, size_t plen, const char *name, size_t *len)
@@ -305,19 +462,94 @@ joinpath(const char *pre, size_t plen, const char *name, size_t *len)
 	return p;
 }
 
+/* Ignored before lstat: by path alone.  IG_* or -1. */
 static int
-ignored(struct walk *w, const char *path, size_t len)
+ignored_name(struct walk *w, const char *path, size_t len)
 {
 	size_t i;
 
 	if (gl_snap_under(path, len, ".gleisner"))
-		return 1;
+		return IG_GLEISNER;
 	if (len > 12 && memcmp(path, ".git/objects/", 13) == 0)
-		return 1;
+		return IG_GITOBJ;
 	for (i = 0; i < w->o->nignore; i++)
 		if (gl_snap_under(path, len, w->o->ignore[i]))
-			return 1;
-	return 0;
+			return IG_IGNORE;
+	return -1;
+}
+
+/* Ignored by a pattern (which may want to know a directory).  IG_* or -1. */
+static int
+ignored_pattern(struct walk *w, const char *path, size_t len, int isdir)
+{
+	size_t i;
+	int r;
+
+	if (w->excl.n > 0 && gl_ignore_match(&w->excl, path, len, isdir) == 1)
+		return IG_EXCLUDE;
+	for (i = w->ngi; i-- > 0;)	/* the innermost .gitignore decides */
+		if ((r = gl_ignore_match(&w->gi[i], path, len, isdir)) >= 0)
+			return r ? IG_GITIGNORE : -1;
+	return -1;
+}
+
+/* The .gitignore of directory pre (open as dfd): pushed on w->gi.  From
+ * the cache's record when there is one, never from what the session left. */
+static int
+push_gitignore(struct walk *w, int dfd, const char *pre, size_t plen)
+{
+	struct gl_ignore *q;
+	char *buf = NULL, *base;
+	size_t len = 0, blen, i, n;
+	struct stat st;
+	int fd, rc = 0;
+	jv r;
+
+	if (!w->o->gitignore)
+		return 0;
+	if (jv_get_kind(w->cachegi) == JV_KIND_ARRAY) {
+		n = (size_t)jv_array_length(jv_copy(w->cachegi));
+		for (i = 0; i < n && buf == NULL; i++) {
+			r = jv_array_get(jv_copy(w->cachegi), (int)i);
+			base = gl_utf8_get_name(r, "base", &blen);
+			if (base != NULL && pathcmp(base, blen, pre, plen) == 0)
+				buf = gl_utf8_get_name(r, "rules", &len);
+			free(base);
+			jv_free(r);
+		}
+		if (buf == NULL)
+			return 0;
+	} else {
+		fd = openat(dfd, ".gitignore", O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+		if (fd < 0)
+			return 0;
+		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+		    gl_io_read_fd(fd, GITIGNORE_CAP, &buf, &len) < 0) {
+			close(fd);
+			skip(w, pre, plen, ".gitignore", errno);
+			return 0;
+		}
+		close(fd);
+	}
+	if (w->ngi == w->gicap) {
+		w->gicap = w->gicap ? w->gicap * 2 : 8;
+		if ((q = realloc(w->gi, w->gicap * sizeof *q)) == NULL) {
+			free(buf);
+			return -1;
+		}
+		w->gi = q;
+	}
+	if (gl_ignore_init(&w->gi[w->ngi], pre, plen) < 0) {
+		free(buf);
+		return -1;
+	}
+	w->ngi++;
+	if (gl_ignore_parse(&w->gi[w->ngi - 1], buf, len) < 0)
+		rc = -1;
+	r = gl_utf8_set_name(jv_object(), "base", pre, plen);
+	w->girules = jv_array_append(w->girules, gl_utf8_set_name(r, "rules", buf, len));
+	free(buf);
+	return rc < 0 ? -1 : 1;
 }
 
 static void walk_dir(struct walk *, int, const char *, size_t, dev_t);
@@ -331,19 +563,25 @@ visit(struct walk *w, int dfd, const char *name, const char *pre, size_t plen, d
 	size_t len, idx;
 	char *path;
 	ssize_t r;
-	int fd;
+	int fd, ig;
 
 	if ((path = joinpath(pre, plen, name, &len)) == NULL) {
 		w->oom = 1;
 		return;
 	}
-	if (ignored(w, path, len)) {
+	if ((ig = ignored_name(w, path, len)) >= 0) {
+		w->ign[ig]++;
 		free(path);
 		return;
 	}
 	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 		if (errno != ENOENT)	/* gone since readdir: nothing lost */
 			skip(w, path, len, "lstat", errno);
+		free(path);
+		return;
+	}
+	if ((ig = ignored_pattern(w, path, len, S_ISDIR(st.st_mode))) >= 0) {
+		w->ign[ig]++;
 		free(path);
 		return;
 	}
@@ -369,7 +607,18 @@ visit(struct walk *w, int dfd, const char *name, const char *pre, size_t plen, d
 	e->mount = st.st_dev != pdev;
 	progress(w, 0);
 	if (S_ISREG(st.st_mode)) {
-		hash_file(w, dfd, name, e);
+		if (from_cache(w, e))
+			return;
+		if (w->npend == w->pcap) {
+			size_t cap = w->pcap ? w->pcap * 2 : 256, *q;
+			if ((q = realloc(w->pend, cap * sizeof *q)) == NULL) {
+				w->oom = 1;
+				return;
+			}
+			w->pend = q;
+			w->pcap = cap;
+		}
+		w->pend[w->npend++] = idx;
 		return;
 	}
 	if (S_ISDIR(st.st_mode)) {
@@ -421,13 +670,17 @@ walk_dir(struct walk *w, int dfd, const char *pre, size_t plen, dev_t dev)
 	size_t n = 0, cap = 0, i;
 	struct dirent *de;
 	DIR *d;
-	int fd;
+	int fd, pushed;
 
+	if ((pushed = push_gitignore(w, dfd, pre, plen)) < 0) {
+		w->oom = 1;
+		return;
+	}
 	if ((fd = fcntl(dfd, F_DUPFD_CLOEXEC, 3)) < 0 || (d = fdopendir(fd)) == NULL) {
 		skip(w, plen ? pre : ".", plen ? plen : 1, "opendir", errno);
 		if (fd >= 0)
 			close(fd);
-		return;
+		goto out;
 	}
 	errno = 0;
 	while ((de = readdir(d)) != NULL) {
@@ -455,6 +708,9 @@ walk_dir(struct walk *w, int dfd, const char *pre, size_t plen, dev_t dev)
 		free(names[i]);
 	}
 	free(names);
+out:
+	if (pushed > 0)
+		gl_ignore_free(&w->gi[--w->ngi]);
 }
 
 static int
@@ -561,13 +817,21 @@ entry(struct walk *w, struct ent *e)
 static int
 load_cache(struct walk *w, jv cache)
 {
-	jv ents, e;
+	jv ents, e, ig;
 	const char *s;
 	struct timespec t;
 	size_t i, n;
 
-	if (jv_get_kind(cache) != JV_KIND_OBJECT || (s = gl_json_str(cache, "started")) == NULL ||
-	    gl_clock_parse(s, &t) < 0)
+	if (jv_get_kind(cache) != JV_KIND_OBJECT)
+		return 0;
+	/* .gitignore rules as they were before the session */
+	ig = gl_json_get(cache, "ignored");
+	if (jv_get_kind(ig) == JV_KIND_OBJECT) {
+		jv_free(w->cachegi);
+		w->cachegi = gl_json_get(ig, "gitignore");
+	}
+	jv_free(ig);
+	if ((s = gl_json_str(cache, "started")) == NULL || gl_clock_parse(s, &t) < 0)
 		return 0;
 	w->cutoff = t;
 	w->cutoff.tv_sec -= RACY_SECS;
@@ -591,25 +855,57 @@ load_cache(struct walk *w, jv cache)
 	return 0;
 }
 
+/* "ignored": how many entries each rule kept out, and the .gitignore
+ * rules used (so that a later --cache walk applies the same ones) */
+static jv
+ignored_summary(struct walk *w)
+{
+	unsigned long long total = 0;
+	jv by = jv_object(), o;
+	int i;
+
+	for (i = 0; i < IG_N; i++) {
+		total += w->ign[i];
+		if (w->ign[i])
+			by = jv_object_set(by, jv_string(igname[i]), jv_number((double)w->ign[i]));
+	}
+	o = jv_object_set(jv_object(), jv_string("count"), jv_number((double)total));
+	o = jv_object_set(o, jv_string("by"), by);
+	if (w->o->gitignore) {
+		o = jv_object_set(o, jv_string("gitignore"), w->girules);
+		w->girules = jv_null();
+	}
+	return o;
+}
+
 jv
 gl_snap_walk(const char *dir, const struct gl_snap_opts *o)
 {
-	struct walk w = { .o = o };
+	struct walk w = { .o = o, .girules = jv_array(), .cachegi = jv_null() };
 	char started[GL_CLOCK_LEN], *root = NULL;
 	jv out = jv_invalid(), ents, skips;
 	struct stat st;
 	size_t i;
 	int fd = -1, saved;
 
+	clock_gettime(CLOCK_MONOTONIC, &w.t0);
 	if (gl_clock_now(started, sizeof started, 1) < 0)
 		goto fail;
 	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 || fstat(fd, &st) < 0)
 		goto fail;
 	if ((root = realpath(dir, NULL)) == NULL)
 		goto fail;
-	if (load_cache(&w, o->cache) < 0)
+	if (load_cache(&w, o->cache) < 0 || gl_ignore_init(&w.excl, "", 0) < 0)
 		goto fail;
+	for (i = 0; i < o->nexclude; i++)
+		if (gl_ignore_add(&w.excl, o->exclude[i], strlen(o->exclude[i])) < 0)
+			goto fail;
 	walk_dir(&w, fd, "", 0, st.st_dev);
+	if (w.oom) {
+		errno = ENOMEM;
+		goto fail;
+	}
+	hash_all(&w, fd);
 	progress(&w, 1);
 	if (w.oom) {
 		errno = ENOMEM;
@@ -635,6 +931,7 @@ gl_snap_walk(const char *dir, const struct gl_snap_opts *o)
 	out = jv_object_set(out, jv_string("started"), jv_string(started));
 	out = jv_object_set(out, jv_string("entries"), ents);
 	out = jv_object_set(out, jv_string("skipped"), skips);
+	out = jv_object_set(out, jv_string("ignored"), ignored_summary(&w));
 	out = jv_object_set(out, jv_string("complete"), jv_bool(w.ns == 0));
 	goto done;
 fail:
@@ -652,6 +949,7 @@ done:
 		jv_free(w.e[i].xattrs);
 	}
 	free(w.e);
+	free(w.pend);
 	for (i = 0; i < w.ns; i++) {
 		free(w.s[i].path);
 		free(w.s[i].reason);
@@ -662,6 +960,12 @@ done:
 		jv_free(w.c[i].e);
 	}
 	free(w.c);
+	while (w.ngi > 0)
+		gl_ignore_free(&w.gi[--w.ngi]);
+	free(w.gi);
+	gl_ignore_free(&w.excl);
+	jv_free(w.girules);
+	jv_free(w.cachegi);
 	errno = saved;
 	return out;
 }

@@ -7,12 +7,17 @@
 struct gl_snap_opts {
 	char **ignore;		/* relative names ignored with all below them */
 	size_t nignore;
+	char **exclude;		/* .gitignore-style patterns relative to the top */
+	size_t nexclude;
+	int gitignore;		/* honour .gitignore files (from the cache, if any) */
 	jv cache;		/* a trusted earlier snapshot, or jv_null() */
-	int progress;		/* 1: a progress line on stderr */
+	int progress;		/* 1: a progress line on stderr after a second; 2: at once */
+	int threads;		/* hashing threads, 0: one per online CPU */
 	const char *prog;	/* program name for warnings */
 };
 
-/* Walk dir without following symlinks and return the snapshot object.
+/* Walk dir without following symlinks and return the snapshot object;
+ * regular files are hashed afterwards by o->threads threads.
  * Unreadable parts go to "skipped" (with a warning on stderr) and make
  * "complete" false; only a failure to open dir itself, or OOM, is an
  * error: jv_invalid_with_msg, errno set. */

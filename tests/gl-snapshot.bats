@@ -44,7 +44,9 @@ entry() {
 	[ "${#lines[@]}" -eq 1 ]
 	echo "$output" > "$T/s.json"
 	run -0 jq -c 'keys' "$T/s.json"
-	[ "$output" = '["algorithm","complete","entries","root","skipped","started"]' ]
+	[ "$output" = '["algorithm","complete","entries","ignored","root","skipped","started"]' ]
+	run -0 jq -c .ignored "$T/s.json"
+	[ "$output" = '{"by":{},"count":0}' ]
 	run -0 jq -r '.root, .algorithm, .complete, (.entries | length)' "$T/s.json"
 	[ "$output" = "$(printf '%s\nsha256\ntrue\n2' "$P")" ]
 	run -0 entry "$T/s.json" a
@@ -241,14 +243,61 @@ PY
 	run -4 --separate-stderr sh -c 'gl-snapshot diff "$1" "$1" > /dev/full' sh "$FIX/gl-snapshot/pre.json"
 }
 
-@test "a progress line only when stderr is a terminal" {
+@test "a progress line only when stderr is a terminal and the walk is long; --progress at once" {
 	command -v script >/dev/null || skip "no script(1)"
 	echo x > "$P/a"
 	run -0 --separate-stderr gl-snapshot "$P"
 	[ -z "$stderr" ]
+	# a terminal, but a walk of well under a second: no line
 	run -0 script -qec "gl-snapshot '$P' > '$T/out.json'" /dev/null
-	[[ $output == *"gl-snapshot: 1 entries"* ]]
+	[[ $output != *"entries"* ]]
+	run -0 script -qec "gl-snapshot --progress '$P' > '$T/out.json'" /dev/null
+	[[ $output == *"gl-snapshot: 1 entries, "*" files hashed, 0 MiB"* ]]
 	[ "$(jq -r .complete "$T/out.json")" = true ]
+}
+
+@test "hashing in threads: big and small files, the same result with one thread or many" {
+	head -c 5000000 /dev/urandom > "$P/big"	# several 1 MiB chunks
+	for i in $(seq 50); do echo "$i" > "$P/f$i"; done
+	snap -j 1 "$P" | jq -c 'del(.started)' > "$T/one.json"
+	snap -j 8 "$P" | jq -c 'del(.started)' > "$T/eight.json"
+	cmp "$T/one.json" "$T/eight.json"
+	[ "$(entry "$T/one.json" big | jq -r .sha256)" = "$(sha256sum < "$P/big" | cut -c1-64)" ]
+	[ "$(entry "$T/one.json" f7 | jq -r .sha256)" = "$(echo 7 | sha256sum | cut -c1-64)" ]
+	run -2 --separate-stderr gl-snapshot -j 0 "$P"
+	[ "$stderr" != "${stderr#gl-snapshot: -j 0: not a number of threads}" ]
+}
+
+@test "--exclude patterns: .gitignore syntax, counted in ignored" {
+	mkdir -p "$P/src/gen" "$P/build" "$P/logs"
+	touch "$P/src/a.c" "$P/src/a.o" "$P/src/gen/x.o" "$P/build/out" "$P/logs/1.log" "$P/keep.log"
+	run -0 --separate-stderr gl-snapshot --exclude '*.o' --exclude 'build/' \
+	    --exclude '/logs' --exclude '!keep.log' "$P"
+	echo "$output" > "$T/s.json"
+	[ "$(jq -c '[.entries[].path]' "$T/s.json")" = '["keep.log","src","src/a.c","src/gen"]' ]
+	[ "$(jq -c .ignored "$T/s.json")" = '{"by":{"exclude":4},"count":4}' ]
+	run -2 --separate-stderr gl-snapshot --exclude '' "$P"
+}
+
+@test "--gitignore: rules of every .gitignore, innermost wins; with --cache the rules come from the cache" {
+	mkdir -p "$P/sub" "$P/.gleisner"
+	printf '*.tmp\n/out/\n' > "$P/.gitignore"
+	printf '!keep.tmp\n' > "$P/sub/.gitignore"
+	mkdir "$P/out"; touch "$P/out/x" "$P/a.tmp" "$P/sub/keep.tmp" "$P/sub/b.tmp" "$P/.gleisner/log"
+	snap --gitignore "$P" > "$T/pre.json"
+	[ "$(jq -c '[.entries[].path]' "$T/pre.json")" = '[".gitignore","sub","sub/.gitignore","sub/keep.tmp"]' ]
+	[ "$(jq -c '.ignored | [.count, .by]' "$T/pre.json")" = '[4,{".gleisner":1,"gitignore":3}]' ]
+	[ "$(jq -c '[.ignored.gitignore[] | .base]' "$T/pre.json")" = '["","sub"]' ]
+	# without --gitignore the files count
+	[ "$(snap "$P" | jq '.entries | length')" -eq 8 ]
+	# the session rewrites .gitignore to hide what it wrote: the post snapshot
+	# keeps using the rules recorded before it
+	echo '*' > "$P/.gitignore"
+	echo evil > "$P/new.sh"
+	snap --gitignore --cache "$T/pre.json" "$P" > "$T/post.json"
+	jq -e '[.entries[].path] | index("new.sh") != null' "$T/post.json"
+	run -0 gl-snapshot diff "$T/pre.json" "$T/post.json"
+	echo "$output" | jq -e '[.added[].path] == ["new.sh"] and [.modified[].path] == [".gitignore"]'
 }
 
 # EXAMPLES in man/gl-snapshot.1
