@@ -313,11 +313,12 @@ rename_event(struct gl_watch_session *s, const struct fanotify_event_metadata *m
 	return rc;
 }
 
+/* m is an aligned copy of the metadata at raw (records are 4-aligned) */
 static int
-event(struct gl_watch_session *s, const struct fanotify_event_metadata *m)
+event(struct gl_watch_session *s, const struct fanotify_event_metadata *m,
+    const unsigned char *raw)
 {
-	const unsigned char *p = (const unsigned char *)m + m->metadata_len,
-	    *end = (const unsigned char *)m + m->event_len;
+	const unsigned char *p = raw + m->metadata_len, *end = raw + m->event_len;
 	struct rec dn = { 0 }, from = { 0 }, to = { 0 }, id = { 0 }, *r;
 	const struct fanotify_event_info_header *h;
 	const struct fanotify_event_info_fid *fid;
@@ -387,8 +388,8 @@ int
 gl_fanotify_drain(struct gl_watch_session *s)
 {
 	char buf[256 * 1024] __attribute__((aligned(__alignof__(struct fanotify_event_metadata))));
-	const struct fanotify_event_metadata *m;
-	ssize_t n;
+	struct fanotify_event_metadata m;
+	ssize_t n, off;
 
 	for (;;) {
 		if ((n = read(s->ifd, buf, sizeof buf)) < 0) {
@@ -402,10 +403,14 @@ gl_fanotify_drain(struct gl_watch_session *s)
 			s->errnum = errno;
 			return -1;
 		}
-		for (m = (const void *)buf; FAN_EVENT_OK(m, n); m = FAN_EVENT_NEXT(m, n)) {
-			if (m->fd >= 0)
-				close(m->fd);
-			if (m->vers == FANOTIFY_METADATA_VERSION && event(s, m) < 0) {
+		for (off = 0; off + (ssize_t)sizeof m <= n; off += m.event_len) {
+			memcpy(&m, buf + off, sizeof m);
+			if (m.event_len < sizeof m || off + (ssize_t)m.event_len > n)
+				break;
+			if (m.fd >= 0)
+				close(m.fd);
+			if (m.vers == FANOTIFY_METADATA_VERSION &&
+			    event(s, &m, (const unsigned char *)buf + off) < 0) {
 				if (s->errobj == NULL && s->errnum == 0)
 					s->errnum = ENOMEM;
 				return -1;

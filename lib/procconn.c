@@ -414,6 +414,7 @@ int
 gl_procconn_drain(struct gl_watch_session *s, struct gl_procconn *c)
 {
 	char buf[64 * 1024] __attribute__((aligned(__alignof__(struct nlmsghdr))));
+	struct proc_event ev;
 	struct nlmsghdr *nl;
 	struct cn_msg *cn;
 	ssize_t n;
@@ -454,7 +455,9 @@ gl_procconn_drain(struct gl_watch_session *s, struct gl_procconn *c)
 			cn = NLMSG_DATA(nl);
 			if (cn->id.idx != CN_IDX_PROC || cn->id.val != CN_VAL_PROC)
 				continue;
-			if (event(s, c, (const struct proc_event *)(void *)cn->data) < 0)
+			memset(&ev, 0, sizeof ev);	/* data is not aligned */
+			memcpy(&ev, cn->data, cn->len < sizeof ev ? cn->len : sizeof ev);
+			if (event(s, c, &ev) < 0)
 				return -1;
 		}
 	}

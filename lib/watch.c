@@ -622,18 +622,17 @@ gl_watch_drain(struct gl_watch_session *s)
 int
 gl_watch_start(struct gl_watch_session *s)
 {
-	jv o, ex = jv_array();
+	jv o, ex;
 	size_t i;
 
 	if (s->backend == GL_WATCH_INOTIFY) {
 		if (add_tree(s, "", 0, 0) < 0)
 			return -1;
 		for (i = 0; i < s->nextra; i++)
-			if (add_tree(s, s->extra[i], strlen(s->extra[i]), 0) < 0) {
-				jv_free(ex);
+			if (add_tree(s, s->extra[i], strlen(s->extra[i]), 0) < 0)
 				return -1;
-			}
 	}
+	ex = jv_array();
 	for (i = 0; i < s->nextra; i++)
 		ex = jv_array_append(ex, gl_utf8_set_name(jv_object(), "path",
 		    s->extra[i], strlen(s->extra[i])));
