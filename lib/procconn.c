@@ -143,7 +143,7 @@ exec_event(struct gl_watch_session *s, struct proc *q)
 {
 	char *buf = NULL;
 	size_t len = 0;
-	jv o = jv_object(), argv;
+	jv o = jv_object(), argv, first;
 
 	o = jv_object_set(o, jv_string("pid"), jv_number(q->pid));
 	o = jv_object_set(o, jv_string("ppid"), jv_number(q->ppid));
@@ -156,10 +156,13 @@ exec_event(struct gl_watch_session *s, struct proc *q)
 			errno = ENOMEM;
 			return -1;
 		}
-		if (jv_get_kind(jv_array_get(jv_copy(argv), 0)) == JV_KIND_ARRAY) {
+		first = jv_array_get(jv_copy(argv), 0);
+		if (jv_get_kind(first) == JV_KIND_ARRAY) {
 			o = jv_object_set(o, jv_string("argv_pct"), jv_true());
-			argv = jv_array_get(argv, 0);
-		}
+			jv_free(argv);
+			argv = first;
+		} else
+			jv_free(first);
 		o = jv_object_set(o, jv_string("argv"), argv);
 	} else {
 		/* gone already: a zombie still has its name */

@@ -418,7 +418,8 @@ hash_all(struct walk *w, int root)
 
 	/* the biggest first, so that no thread is left with one at the end */
 	sizebase = w->e;
-	qsort(w->pend, w->npend, sizeof *w->pend, bigfirst);
+	if (w->npend > 1)
+		qsort(w->pend, w->npend, sizeof *w->pend, bigfirst);
 	if (nt > w->npend)
 		nt = w->npend > 0 ? w->npend : 1;
 	if ((t = calloc(nt, sizeof *t)) == NULL)
