@@ -366,3 +366,69 @@ done0:
 	jv_free(doc);
 	return out;
 }
+
+static void
+reach(jv pkgs, jv from, char *seen, int n, char mark)
+{
+	int *stack = malloc(((size_t)n + 1) * sizeof *stack), sp = 0;
+
+	if (stack == NULL) {
+		jv_free(from);
+		return;
+	}
+	jv_array_foreach(from, i, x) {
+		int k = (int)jv_number_value(x);
+		if (k >= 0 && k < n && !seen[k]) {
+			seen[k] = mark;
+			stack[sp++] = k;
+		}
+		jv_free(x);
+	}
+	jv_free(from);
+	while (sp > 0) {
+		int k = stack[--sp];
+		jv d = gl_json_get(jv_array_get(jv_copy(pkgs), k), "deps");
+		jv_array_foreach(d, i, x) {
+			int j = (int)jv_number_value(x);
+			if (j >= 0 && j < n && !seen[j]) {
+				seen[j] = mark;
+				stack[sp++] = j;
+			}
+			jv_free(x);
+		}
+		jv_free(d);
+	}
+	free(stack);
+}
+
+jv
+gl_lock_npm_scope(jv pkgs, jv prod, jv optional, jv dev)
+{
+	int n = jv_array_length(jv_copy(pkgs)), i;
+	char *seen = calloc((size_t)n + 1, 1);
+
+	if (seen == NULL) {
+		jv_free(prod);
+		jv_free(optional);
+		jv_free(dev);
+		return pkgs;
+	}
+	reach(pkgs, prod, seen, n, 'r');
+	reach(pkgs, optional, seen, n, 'o');
+	reach(pkgs, dev, seen, n, 'd');
+	for (i = 0; i < n; i++) {
+		jv p = jv_array_get(jv_copy(pkgs), i);
+		if (jv_equal(gl_json_get(p, "root"), jv_true()) || gl_json_str(p, "local") != NULL) {
+			jv_free(p);
+			continue;
+		}
+		if (seen[i] == 'd') {
+			p = jv_object_set(p, jv_string("scope"), jv_string("excluded"));
+			p = props_add(p, "cdx:npm:package:development", "true");
+		} else if (seen[i] == 'o')
+			p = jv_object_set(p, jv_string("scope"), jv_string("optional"));
+		pkgs = jv_array_set(pkgs, i, p);
+	}
+	free(seen);
+	return pkgs;
+}

@@ -12,4 +12,9 @@ jv gl_lock_npm_package(const char *buf, size_t len, const char *aux, size_t auxl
  * version, purl (or local for file: specs) in pkg (consumed). */
 jv gl_lock_npm_ident(jv pkg, const char *name, const char *version, const char *resolved);
 
+/* pkgs (consumed) with the packages reachable from dev (indices) but not
+ * from prod marked scope "excluded", and those reachable only through
+ * optional (indices) marked "optional": for lockfiles that do not say. */
+jv gl_lock_npm_scope(jv pkgs, jv prod, jv optional, jv dev);
+
 #endif

@@ -25,7 +25,7 @@ static const struct gl_lockfile kinds[] = {
 	{ "poetry.lock", "pypi", NULL, gl_lock_py_poetry },
 	{ "requirements.txt", "pypi", NULL, gl_lock_py_requirements },
 	{ "uv.lock", "pypi", NULL, gl_lock_py_uv },
-	{ "yarn.lock", "npm", NULL, gl_lock_yarn },
+	{ "yarn.lock", "npm", "package.json", gl_lock_yarn },
 };
 
 static const char *const unsupported[][2] = {
