@@ -237,14 +237,20 @@ rule(const char *name, jv val, jv st, char *buf, size_t bufsz)
 	if (jv_get_kind(val) == JV_KIND_FALSE)
 		return NULL;
 	if (strcmp(name, "require_sandbox") == 0) {
+		/* measured by gl-jail: the user and mount namespaces entered */
 		x = at(st, "predicate", "buildDefinition", "internalParameters", "sandbox");
-		y = gl_json_get(x, "jail");
-		jv_free(x);
-		x = gl_json_get(y, "namespaces");
-		ok = jv_get_kind(x) == JV_KIND_ARRAY && jv_array_length(jv_copy(x)) > 0;
+		y = jv_getpath(jv_copy(x), JV_ARRAY(jv_string("jail"), jv_string("measured"),
+		    jv_string("namespaces")));
+		ok = jv_get_kind(y) == JV_KIND_OBJECT &&
+		    jv_get_kind(jv_object_get(jv_copy(y), jv_string("user"))) == JV_KIND_TRUE &&
+		    jv_get_kind(jv_object_get(jv_copy(y), jv_string("mnt"))) == JV_KIND_TRUE;
+		jv_free(y);
+		/* or a report listing the namespaces */
+		y = jv_getpath(jv_copy(x), JV_ARRAY(jv_string("jail"), jv_string("namespaces")));
+		ok = ok || (jv_get_kind(y) == JV_KIND_ARRAY && jv_array_length(jv_copy(y)) > 0);
 		jv_free(x);
 		jv_free(y);
-		return ok ? NULL : "session was NOT sandboxed (no jail report with namespaces)";
+		return ok ? NULL : "session was NOT sandboxed (no user and mount namespaces measured)";
 	}
 	if (strcmp(name, "allowed_profiles") == 0 || strcmp(name, "allowed_builders") == 0) {
 		int prof = name[8] == 'p';

@@ -331,6 +331,18 @@ id_of(const char *name, char *buf, size_t bufsz)
 	return buf;
 }
 
+/* 1 when a link of the chain named l as a parent it passed over, with the
+ * digest of the file as it is now. */
+static int
+passed_over(jv skipped, const struct gl_verify_link *l)
+{
+	jv x = jv_object_get(jv_copy(skipped), jv_string(l->name));
+	int yes = jv_get_kind(x) == JV_KIND_STRING && strcmp(jv_string_value(x), l->file) == 0;
+
+	jv_free(x);
+	return yes;
+}
+
 /* The checks on the whole directory once the chain is walked: forks,
  * attestations that are not on it, audit logs without their attestation. */
 static int
@@ -339,17 +351,22 @@ chain_dir(struct gl_verify *v, struct gl_verify_result *r, const char *start,
 {
 	char a[256], b[256], ida[256], idb[256];
 	size_t i, j, k;
-	const char *h;
 	int claims;
-	jv x;
+
+	int newest = 1;
 
 	(void)r;
-	/* forks: two attestations claiming the same parent */
+	for (i = 0; i < v->nlinks; i++)
+		if (strcmp(v->links[i].name, start) > 0)
+			newest = 0;
+	/* forks: two attestations claiming the same parent (a parent passed
+	 * over and named by its successor is not one) */
 	for (i = 0; i < v->nlinks; i++) {
 		if (!v->links[i].ok || on[i] == 0)
 			continue;
 		for (claims = 0, k = 0, j = 0; j < v->nlinks; j++)
-			if (v->links[j].ok && strcmp(v->links[j].parent, v->links[i].digest) == 0) {
+			if (v->links[j].ok && strcmp(v->links[j].parent, v->links[i].digest) == 0 &&
+			    !passed_over(skipped, &v->links[j])) {
 				if (claims++ == 0)
 					k = j;
 				else {
@@ -366,11 +383,7 @@ chain_dir(struct gl_verify *v, struct gl_verify_result *r, const char *start,
 	for (i = 0; i < v->nlinks; i++) {
 		if (on[i] || strcmp(v->links[i].name, start) >= 0)
 			continue;
-		x = jv_object_get(jv_copy(skipped), jv_string(v->links[i].name));
-		h = jv_get_kind(x) == JV_KIND_STRING ? jv_string_value(x) : NULL;
-		claims = h != NULL && strcmp(h, v->links[i].file) == 0;
-		jv_free(x);
-		if (claims)
+		if (passed_over(skipped, &v->links[i]))
 			continue;
 		gl_utf8_sanitize(v->links[i].name, strlen(v->links[i].name), a, sizeof a);
 		snprintf(msg, msgsz, "%s is not on the chain (%s)", a, v->links[i].ok ?
@@ -383,9 +396,10 @@ chain_dir(struct gl_verify *v, struct gl_verify_result *r, const char *start,
 		if (jv_object_has(jv_copy(logs), jv_string(v->logs[i])))
 			continue;
 		for (j = 0; j < v->nlinks; j++)
-			if (on[j] && strcmp(id_of(v->links[j].name, idb, sizeof idb), ida) == 0)
+			if ((on[j] || passed_over(skipped, &v->links[j])) &&
+			    strcmp(id_of(v->links[j].name, idb, sizeof idb), ida) == 0)
 				break;
-		if (j < v->nlinks || strcmp(ida, id_of(start, idb, sizeof idb)) > 0)
+		if (j < v->nlinks || (!newest && strcmp(ida, id_of(start, idb, sizeof idb)) > 0))
 			continue;
 		gl_utf8_sanitize(v->logs[i], strlen(v->logs[i]), a, sizeof a);
 		snprintf(msg, msgsz, "%s has no attestation on the chain (a link was "
