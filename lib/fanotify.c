@@ -362,11 +362,10 @@ event(struct gl_watch_session *s, const struct fanotify_event_metadata *m,
 		rc = -1;
 	if (rc < 0 || (name = gl_watch_name(s, abs, alen, &nlen)) == NULL)
 		goto out;
-	if (m->mask & FAN_CREATE) {
+	/* a directory filled at once needs no scan: the mark is on the whole
+	 * filesystem, so its contents have events of their own */
+	if (m->mask & FAN_CREATE)
 		rc = gl_watch_emit(s, GL_WATCH_CREATE, base("path", name, nlen, m->pid, dir));
-		if (rc == 0 && dir)	/* filled before we read the event */
-			rc = gl_watch_synth(s, name, nlen);
-	}
 	if (rc == 0 && !dir && (m->mask & FAN_CLOSE_NOWRITE))
 		rc = gl_watch_emit(s, GL_WATCH_READ,
 		    describe(f, base("path", name, nlen, m->pid, 0), &id, 1));

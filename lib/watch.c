@@ -343,6 +343,9 @@ watch_failed(struct gl_watch_session *s, const char *abs, const char *rel,
 	    strerror(e));
 }
 
+static int content(struct gl_watch_session *, int, int, const char *, const char *,
+    size_t, int);
+
 /* Watch the directory rel and everything below it (inotify).  With synth,
  * report what is already there: it may have been created before the watch
  * existed (B12), or arrived in a renamed-in directory (B14). */
@@ -354,7 +357,7 @@ add_tree(struct gl_watch_session *s, const char *rel, size_t len, int synth)
 	struct dirent *e;
 	struct stat sb;
 	DIR *d;
-	int wd, isdir, rc = 0;
+	int wd = -1, isdir, rc = 0;
 
 	if ((abs = abs_of(s, rel, len)) == NULL)
 		return fail(s, NULL, ENOMEM);
@@ -391,6 +394,11 @@ add_tree(struct gl_watch_session *s, const char *rel, size_t len, int synth)
 			isdir = S_ISDIR(sb.st_mode);
 		if (synth)
 			rc = emit_path(s, GL_WATCH_CREATE, child, clen, isdir, "synthetic");
+		/* written and closed before we watched: its content is a write */
+		if (rc == 0 && synth && (e->d_type == DT_REG || (e->d_type == DT_UNKNOWN &&
+		    fstatat(dirfd(d), e->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(sb.st_mode))))
+			rc = content(s, GL_WATCH_WRITE, wd, e->d_name, child, clen, 1);
 		if (rc == 0 && isdir)
 			rc = add_tree(s, child, clen, synth);
 		free(child);
@@ -485,13 +493,16 @@ ours(struct gl_watch_session *s, int wd, const char *name)
 /* A write or read: the content now, hashed through a descriptor whose close
  * we will see again and must not take for a read. */
 static int
-content(struct gl_watch_session *s, int t, const struct inotify_event *ev,
-    const char *path, size_t len)
+content(struct gl_watch_session *s, int t, int wd, const char *name,
+    const char *path, size_t len, int synth)
 {
 	struct gl_watch_self *q;
 	char *abs;
 	int fd;
 	jv o = gl_utf8_set_name(jv_object(), "path", path, len);
+
+	if (synth)
+		o = jv_object_set(o, jv_string("synthetic"), jv_true());
 
 	if ((abs = abs_of(s, path, len)) == NULL) {
 		jv_free(o);
@@ -499,14 +510,14 @@ content(struct gl_watch_session *s, int t, const struct inotify_event *ev,
 	}
 	fd = open(abs, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
 	free(abs);
-	if (fd >= 0 && !s->noreads) {
+	if (fd >= 0 && !s->noreads && s->backend == GL_WATCH_INOTIFY) {
 		if ((q = realloc(s->self, (s->nself + 1) * sizeof *q)) == NULL ||
-		    (s->self = q, q[s->nself].name = strdup(ev->name)) == NULL) {
+		    (s->self = q, q[s->nself].name = strdup(name)) == NULL) {
 			close(fd);
 			jv_free(o);
 			return fail(s, NULL, ENOMEM);
 		}
-		q[s->nself++].wd = ev->wd;
+		q[s->nself++].wd = wd;
 	}
 	o = gl_watch_digest(o, fd);
 	if (fd >= 0)
@@ -584,9 +595,9 @@ handle(struct gl_watch_session *s, const struct inotify_event *ev)
 		if (rc == 0 && dir)
 			rc = add_tree(s, path, len, 1);
 	} else if (ev->mask & IN_CLOSE_WRITE)
-		rc = content(s, GL_WATCH_WRITE, ev, path, len);
+		rc = content(s, GL_WATCH_WRITE, ev->wd, ev->name, path, len, 0);
 	else if (ev->mask & IN_CLOSE_NOWRITE)
-		rc = content(s, GL_WATCH_READ, ev, path, len);
+		rc = content(s, GL_WATCH_READ, ev->wd, ev->name, path, len, 0);
 	else if (ev->mask & IN_DELETE)
 		rc = emit_path(s, GL_WATCH_DELETE, path, len, dir, NULL);
 	else if (ev->mask & IN_ATTRIB)
