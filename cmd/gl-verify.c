@@ -210,11 +210,14 @@ main(int argc, char *argv[])
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct opts o = { .threshold = 1, .expect = GL_INTOTO_SLSA, .type = GL_DSSE_INTOTO };
+	/* static: still reachable when errx() exits early */
+	static struct opts o = { .threshold = 1, .expect = GL_INTOTO_SLSA,
+	    .type = GL_DSSE_INTOTO };
+	static const char **keyfiles, **dirs, **polfiles;
 	struct gl_verify v;
-	const char **keyfiles = NULL, **dirs = NULL, **polfiles = NULL;
 	size_t nkf = 0, nd = 0, npf = 0, i;
-	char *end, *newest = NULL, store[4096];
+	static char store[4096];
+	char *end, *newest = NULL;
 	int store_used = 0;
 	int c, rc = 0, r;
 

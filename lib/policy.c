@@ -66,8 +66,10 @@ check_rules(jv doc, char *why, size_t whysz, int *active)
 	double d;
 
 	*active = 0;
-	if (jv_get_kind(doc) != JV_KIND_OBJECT)
+	if (jv_get_kind(doc) != JV_KIND_OBJECT) {
+		jv_free(doc);
 		return "a JSON policy is an object of rules";
+	}
 	jv_object_foreach(doc, name, val) {
 		gl_utf8_sanitize(jv_string_value(name), strlen(jv_string_value(name)),
 		    key, sizeof key);
@@ -335,11 +337,12 @@ gl_policy_eval(struct gl_policy *p, jv st, jv *violations, char *why,
 {
 	char buf[256];
 	const char *v;
-	jv out = jv_array();
+	jv out;
 	int n;
 
 	if (p->jq != NULL)
 		return gl_jqpolicy_run(p->jq, st, violations, why, whysz);
+	out = jv_array();
 	jv_object_foreach(p->rules, name, val) {
 		if ((v = rule(jv_string_value(name), val, st, buf, sizeof buf)) != NULL)
 			out = jv_array_append(out, jv_object_set(jv_object_set(jv_object(),

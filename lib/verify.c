@@ -265,8 +265,10 @@ index_chain(struct gl_verify *v)
 		rc = -1;
 	}
 	closedir(d);
-	qsort(v->links, v->nlinks, sizeof *v->links, linkcmp);
-	qsort(v->logs, v->nlogs, sizeof *v->logs, strpcmp);
+	if (v->nlinks > 1)
+		qsort(v->links, v->nlinks, sizeof *v->links, linkcmp);
+	if (v->nlogs > 1)
+		qsort(v->logs, v->nlogs, sizeof *v->logs, strpcmp);
 	return rc;
 }
 
