@@ -178,5 +178,48 @@ payload_of() {
 	jq -c . statement.json | gl-sign -k key.pem -o attestation-1.json
 	jq -r .payload attestation-1.json | base64 -d | jq -e ._type
 	gl-sign pubkey -k key.pem | cmp - key.pub
+	jq -c . statement.json |
+	    gl-sign -k key.pem -o attestation-1.json --bundle attestation-1.sigstore.json
+	gl-verify -q -k key.pub attestation-1.sigstore.json
 	jq -c . statement.json | gl-sign -k key.pem | gl-verify -q -k key.pub -
+}
+
+@test "gl-sign: a private key its group or others may read is refused (3) with a hint" {
+	cp "$K/d-ed25519.pem" "$T/k.pem"
+	for m in 640 604 660 644; do
+		chmod "$m" "$T/k.pem"
+		run -3 --separate-stderr gl-sign -k "$T/k.pem" < "$S1"
+		[ -z "$output" ]
+		[ "$stderr" = "gl-sign: $T/k.pem: private key is not a regular file only its owner may use
+gl-sign: hint: chmod 600 $T/k.pem" ]
+	done
+	chmod 400 "$T/k.pem"
+	run -0 --separate-stderr gl-sign -k "$T/k.pem" < "$S1"
+	# a symlink to a good key is refused too (never followed)
+	ln -s "$K/d-ed25519.pem" "$T/link.pem"
+	run -4 --separate-stderr gl-sign -k "$T/link.pem" < "$S1"
+}
+
+@test "gl-sign --bundle: a Sigstore bundle v0.3 beside the envelope, same signature" {
+	run -0 --separate-stderr gl-sign -k "$K/d-ed25519.pem" -o "$T/e.json" --bundle "$T/b.json" < "$S1"
+	[ -z "$output" ]
+	cmp "$T/e.json" "$REPO/tests/golden/gl-sign/ed25519.out"
+	[ "$(jq -r .mediaType "$T/b.json")" = application/vnd.dev.sigstore.bundle.v0.3+json ]
+	[ "$(jq -c .verificationMaterial "$T/b.json")" = '{"publicKey":{"hint":"SHA256:bbXpuKG6zhzdmnxq256TlqzFBzRl2f6OOg722cYNbU8"},"tlogEntries":[]}' ]
+	[ "$(jq -c '.dsseEnvelope | del(.signatures[0].keyid)' "$T/b.json")" = "$(jq -c '. | del(.signatures[0].keyid)' "$T/e.json")" ]
+	run -2 --separate-stderr gl-sign -k "$K/d-ed25519.pem" -o "$T/x.json" --bundle "$T/x.json" < "$S1"
+	run -4 --separate-stderr gl-sign -k "$K/d-ed25519.pem" -o "$T/y.json" --bundle "$T/no/dir/b.json" < "$S1"
+	[ ! -e "$T/y.json" ]
+	run -2 --separate-stderr gl-sign keygen --private "$T/p.pem" --public "$T/p.pub" --bundle "$T/b2.json"
+}
+
+@test "gl-sign keygen: no temporary file is left, and an existing key is kept byte for byte" {
+	mkdir "$T/k"
+	run -0 --separate-stderr gl-sign keygen --private "$T/k/a.pem" --public "$T/k/a.pub"
+	[ "$(ls "$T/k")" = "$(printf 'a.pem\na.pub')" ]
+	[ "$(stat -c %a "$T/k/a.pem")" = 600 ]
+	cp "$T/k/a.pem" "$T/saved.pem"
+	run -4 --separate-stderr gl-sign keygen --private "$T/k/a.pem" --public "$T/k/b.pub"
+	cmp "$T/k/a.pem" "$T/saved.pem"
+	[ "$(ls "$T/k")" = "$(printf 'a.pem\na.pub')" ]
 }

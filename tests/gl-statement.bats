@@ -272,10 +272,58 @@ git_repo() {
 	[ "$(tail -c 1 "$T/statement.json" | od -An -tx1 | tr -d ' ')" = 0a ]
 }
 
-@test "EXAMPLE: list what a session wrote" {
-	gl-statement $(base_args) --diff "$S/diff.json" -- true > "$T/statement.json"
+@test "EXAMPLE: list what a session wrote, and what it read" {
+	gl-statement $(base_args) --diff "$S/diff.json" --events "$S/events-reads.jsonl" -- true > "$T/statement.json"
 	run -0 --separate-stderr jq -r '.subject[] | [.digest.sha256, .name] | @tsv' "$T/statement.json"
 	[ "${lines[4]}" = "$(printf '%s\tsrc/new.c' "$(printf 'hello\n' | sha256sum | cut -d' ' -f1)")" ]
+	run -0 --separate-stderr jq -r '.predicate.buildDefinition.resolvedDependencies[] |
+	    select(.annotations.role == "material") | .name' "$T/statement.json"
+	[ "$output" = "$(printf 'README\nbad%%FE.txt\nsrc/main.c\nsrc/main.c')" ]
+}
+
+@test "EXAMPLE: with the network and SBOM reports of the session, and the SBOM itself" {
+	cd "$T"
+	cp "$S/network.json" net.json
+	cp "$S/sbom-summary.json" sbom-diff.json
+	cp "$S/sbom.json" sbom.cdx.json
+	gl-statement --invocation-id "$(cat /proc/sys/kernel/random/uuid)" \
+	    --started 2026-12-03T10:15:16Z --finished 2026-12-03T10:15:19Z \
+	    --network-report net.json --sbom-summary sbom-diff.json \
+	    --byproduct sbom.cdx.json=sbom.cdx.json -- make > statement.json
+	jq -e --slurpfile n net.json '.predicate.buildDefinition.internalParameters.sandbox.network == $n[0]' statement.json
+	jq -e '[.predicate.runDetails.byproducts[] | .annotations.role] | index("sbom-summary") and index("byproduct")' statement.json
+	[ "$(jq -r '.predicate.runDetails.byproducts[] | select(.name == "sbom.cdx.json") | .digest.sha256' statement.json)" = \
+	    "$(sha256sum < sbom.cdx.json | cut -d' ' -f1)" ]
+}
+
+@test "gl-statement: --network-report replaces the jail report's network section" {
+	jq -c '.network = {mode:"loopback-only"}' "$S/jail.json" > "$T/jail.json"
+	gl-statement $(base_args) --jail-report "$T/jail.json" -- true > "$T/a.json"
+	jq -e '.predicate.buildDefinition.internalParameters.sandbox.jail.network.mode == "loopback-only"' "$T/a.json"
+	gl-statement $(base_args) --jail-report "$T/jail.json" --network-report "$S/network.json" -- true > "$T/b.json"
+	jq -e '.predicate.buildDefinition.internalParameters.sandbox | (.jail | has("network") | not) and .network.mode == "allowlist"' "$T/b.json"
+	echo '[]' > "$T/bad.json"
+	run -3 --separate-stderr gl-statement $(base_args) --network-report "$T/bad.json" -- true
+	[ "$stderr" = "gl-statement: $T/bad.json: not a JSON object" ]
+}
+
+@test "gl-statement: --byproduct needs NAME=FILE, a new name and a readable file" {
+	run -2 --separate-stderr gl-statement $(base_args) --byproduct nofile -- true
+	run -2 --separate-stderr gl-statement $(base_args) --byproduct =x -- true
+	run -4 --separate-stderr gl-statement $(base_args) --byproduct a=$T/none -- true
+	echo x > "$T/f"
+	run -3 --separate-stderr gl-statement $(base_args) --byproduct a=$T/f --byproduct a=$T/f -- true
+	[ "$stderr" = "gl-statement: $T/f: the name is already a byproduct" ]
+	run -0 --separate-stderr gl-statement $(base_args) --byproduct a=$T/f --byproduct b=$T/f -- true
+}
+
+@test "gl-statement: materials are complete only with reads observed, nothing lost, every read hashed" {
+	gl-statement $(base_args) --events "$S/events-reads.jsonl" -- true > "$T/a.json"
+	jq -e '.predicate.runDetails.byproducts[] | select(.annotations.role == "session") | .annotations.completeness.materials == true' "$T/a.json"
+	gl-statement $(base_args) --events "$S/events.jsonl" -- true > "$T/b.json"
+	jq -e '.predicate.runDetails.byproducts[] | select(.annotations.role == "session") | .annotations | .completeness.materials == false and (.completenessNotes | index("materials: the watcher did not observe file reads"))' "$T/b.json"
+	gl-statement $(base_args) --events "$S/events-error.jsonl" -- true > "$T/c.json"
+	jq -e '.predicate.runDetails.byproducts[] | select(.annotations.role == "session") | .annotations.completeness | .materials == false and .events == false' "$T/c.json"
 }
 
 @test "EXAMPLE: gl-statement.1 and gleisner-attestation.5, signed and linked by hand" {
@@ -325,8 +373,10 @@ git_repo() {
 	    --events "$T/p/.gleisner/audit-1.jsonl" --project "$T/p" -- sh -c edit
 	echo "$output" | jq -e '[.subject[].name] == ["a","b","n%FF"]'
 	echo "$output" | jq -e '[.predicate.runDetails.byproducts[] | select(.annotations.role == "deleted") | .name] == ["c"]'
-	echo "$output" | jq -e '.predicate.runDetails.byproducts[-1].annotations.completeness
-	    == {"events":true,"materials":false,"subjects":true}'
+	# materials are complete only where the watcher sees reads (fanotify)
+	reads=$(jq -r 'select(.type == "session.start") | .reads // false' "$T/p/.gleisner/audit-1.jsonl")
+	echo "$output" | jq -e --argjson r "$reads" '.predicate.runDetails.byproducts[-1].annotations.completeness
+	    == {"events":true,"materials":$r,"subjects":true}'
 }
 
 @test "gl-statement: --note adds completeness notes; without --diff subjects are incomplete" {
