@@ -386,3 +386,19 @@ git_repo() {
 	echo "$output" | jq -e '.predicate.runDetails.byproducts[] | select(.annotations.role == "session") | .annotations |
 		(.completenessNotes | index("the snapshot diff failed: input too large")) and .completeness.subjects == false'
 }
+
+@test "EXAMPLE: gleisner-attestation.5, what a session read and the SBOM changes it made" {
+	cd "$T"
+	cp "$FIX/keys/d-ed25519.pem" key.pem
+	chmod 600 key.pem
+	gl-statement $(base_args) --events "$S/events-reads.jsonl" --sbom-summary "$S/sbom-summary.json" -- true |
+	    gl-sign -k key.pem -o attestation-1.json
+	run -0 sh -c "jq -r .payload attestation-1.json | base64 -d | jq -r \
+	    '.predicate.buildDefinition.resolvedDependencies[]
+	     | select(.annotations.role == \"material\") | .name'"
+	[ "${#lines[@]}" -eq 4 ]
+	run -0 sh -c "jq -r .payload attestation-1.json | base64 -d | jq -c \
+	    '.predicate.runDetails.byproducts[]
+	     | select(.annotations.role == \"sbom-summary\") | .annotations.summary.counts'"
+	[ "$output" = '{"added":1,"changed":0,"components":12,"removed":0}' ]
+}
