@@ -397,8 +397,8 @@ gl_egress_setup(struct gl_egress *e, char *err, size_t errsz)
 		return fail(err, errsz, "setns(host)");
 
 	/* the resolv.conf the command sees */
-	n = snprintf(line, sizeof line, "# gl-netfilter: the session's resolver\nnameserver 127.0.0.1\n%s",
-	    e->lfd[1] >= 0 ? "nameserver ::1\n" : "");
+	/* one server: a refusal is final, not retried at another address */
+	n = snprintf(line, sizeof line, "# gl-netfilter: the session's resolver\nnameserver 127.0.0.1\n");
 	if ((fd = open(e->resolvconf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644)) < 0 ||
 	    gl_io_write_all(fd, line, (size_t)n) < 0 || close(fd) < 0)
 		return fail(err, errsz, "%s", e->resolvconf);

@@ -127,6 +127,7 @@ static void
 add(struct rb *b, struct nftnl_expr *e, const char *fmt, ...)
 {
 	size_t l = strlen(b->text);
+	char piece[160];
 	va_list ap;
 
 	if (e != NULL) {
@@ -135,13 +136,11 @@ add(struct rb *b, struct nftnl_expr *e, const char *fmt, ...)
 		else
 			nftnl_expr_free(e);
 	}
-	if (fmt[0] == '\0')
-		return;
-	if (l > 0 && l + 1 < sizeof b->text)
-		b->text[l++] = ' ';
 	va_start(ap, fmt);
-	vsnprintf(b->text + l, sizeof b->text - l, fmt, ap);
+	vsnprintf(piece, sizeof piece, fmt, ap);
 	va_end(ap);
+	if (piece[0] != '\0')
+		snprintf(b->text + l, sizeof b->text - l, "%s%s", l > 0 ? " " : "", piece);
 }
 
 static struct nftnl_expr *

@@ -75,11 +75,11 @@ net_world_up() {
 		--host-record=loop.test,127.0.0.1 --host-record=meta.test,169.254.169.254 \
 		--host-record=mapped.test,::ffff:127.0.0.1 --host-record=priv.test,10.1.2.3 \
 		--host-record=self.test,198.51.100.2 --host-record=v6only.test,2001:db8:200::10 \
-		--host-record=mixed.test,198.51.100.10,127.0.0.1 \
-		--txt-record=allowed.test,secret &
+		--address=/mixed.test/198.51.100.10 --address=/mixed.test/127.0.0.1 \
+		--txt-record=allowed.test,secret 3>&- &
 	echo $! > "$d/dnsmasq.bgpid"
 	ip netns exec "$NET_W" /usr/bin/python3 "$REPO/tests/fixtures/net/world.py" "$d/world.log" \
-		443,8443,53,853 443,53,853 > "$d/world.ready" 2>"$d/world.err" &
+		443,8443,53,853 443,53,853 > "$d/world.ready" 2>"$d/world.err" 3>&- &
 	echo $! > "$d/world.pid"
 	local i
 	for i in $(seq 50); do
