@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "b64.h"
 #include "clock.h"
 #include "digest.h"
 #include "ignore.h"
@@ -59,10 +60,14 @@ struct skip {
 	char *reason;
 };
 
+/* what a cached file entry says, taken out of its jv */
 struct cent {
 	char *path;
 	size_t len;
-	jv e;
+	unsigned long long size, ino;
+	struct timespec ctime;
+	char sha[GL_SHA256_HEX];
+	jv xattrs;		/* object, or jv_null() */
 };
 
 struct walk {
@@ -249,34 +254,18 @@ centcmp(const void *a, const void *b)
 static int
 from_cache(struct walk *w, struct ent *e)
 {
-	struct cent key = { e->path, e->len, jv_null() }, *c;
-	char ino[32], ct[GL_CLOCK_LEN];
-	const char *s;
-	jv v;
-	int ok;
+	struct cent key = { .path = e->path, .len = e->len }, *c;
 
 	if (w->nc == 0 || tscmp(&e->st.st_ctim, &w->cutoff) >= 0)
 		return 0;
 	if ((c = bsearch(&key, w->c, w->nc, sizeof *w->c, centcmp)) == NULL)
 		return 0;
-	snprintf(ino, sizeof ino, "%llu", (unsigned long long)e->st.st_ino);
-	if (gl_clock_format(&e->st.st_ctim, 1, ct, sizeof ct) < 0)
+	if (c->size != (unsigned long long)e->st.st_size ||
+	    c->ino != (unsigned long long)e->st.st_ino || tscmp(&c->ctime, &e->st.st_ctim) != 0)
 		return 0;
-	v = gl_json_get(c->e, "size");
-	ok = jv_get_kind(v) == JV_KIND_NUMBER && jv_number_value(v) == (double)e->st.st_size;
-	jv_free(v);
-	if (!ok || (s = gl_json_str(c->e, "type")) == NULL || strcmp(s, "file") != 0 ||
-	    (s = gl_json_str(c->e, "ino")) == NULL || strcmp(s, ino) != 0 ||
-	    (s = gl_json_str(c->e, "ctime")) == NULL || strcmp(s, ct) != 0 ||
-	    (s = gl_json_str(c->e, "sha256")) == NULL || !gl_digest_is_sha256_hex(s))
-		return 0;
-	memcpy(e->sha, s, GL_SHA256_HEX);
+	memcpy(e->sha, c->sha, GL_SHA256_HEX);
 	e->has_sha = 1;
-	v = gl_json_get(c->e, "xattrs");
-	if (jv_get_kind(v) == JV_KIND_OBJECT)
-		e->xattrs = v;
-	else
-		jv_free(v);
+	e->xattrs = jv_copy(c->xattrs);
 	return 1;
 }
 
@@ -285,6 +274,7 @@ from_cache(struct walk *w, struct ent *e)
 struct job {
 	struct walk *w;
 	int root;		/* the walked directory */
+	EVP_MD *md;		/* SHA-256, fetched once (not per file) */
 	_Atomic size_t next;	/* the next index into w->pend */
 };
 
@@ -330,8 +320,9 @@ hash_one(struct job *j, struct ent *e, unsigned char *buf, EVP_MD_CTX *ctx)
 		e->xerr = "xattrs";
 		e->xno = errno;
 	}
-	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	if (EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
+	if (a.st_size > CHUNK)
+		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	if (EVP_DigestInit_ex(ctx, j->md, NULL) != 1) {
 		e->herr = "sha256";
 		e->hno = ENOMEM;
 		goto out;
@@ -377,7 +368,7 @@ work(struct job *j, int draw)
 		k = atomic_fetch_add(&j->next, 1);
 		if (k >= w->npend)
 			break;
-		if (buf == NULL || ctx == NULL) {
+		if (buf == NULL || ctx == NULL || j->md == NULL) {
 			w->e[w->pend[k]].herr = "read";
 			w->e[w->pend[k]].hno = ENOMEM;
 			continue;
@@ -411,7 +402,7 @@ bigfirst(const void *a, const void *b)
 static void
 hash_all(struct walk *w, int root)
 {
-	struct job j = { .w = w, .root = root };
+	struct job j = { .w = w, .root = root, .md = EVP_MD_fetch(NULL, "SHA256", NULL) };
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t nt = w->o->threads > 0 ? (size_t)w->o->threads : ncpu > 0 ? (size_t)ncpu : 1, i, k;
 	pthread_t *t;
@@ -432,6 +423,7 @@ hash_all(struct walk *w, int root)
 	for (i = 1; i < nt; i++)
 		pthread_join(t[i], NULL);
 	free(t);
+	EVP_MD_free(j.md);
 	for (k = 0; k < w->npend; k++) {
 		struct ent *e = &w->e[w->pend[k]];
 		if (e->xerr != NULL)
@@ -816,10 +808,23 @@ entry(struct walk *w, struct ent *e)
 }
 
 static int
+cached_num(jv e, const char *key, unsigned long long *out)
+{
+	jv v = gl_json_get(e, key);
+	int ok = jv_get_kind(v) == JV_KIND_NUMBER && jv_number_value(v) >= 0;
+
+	if (ok)
+		*out = (unsigned long long)jv_number_value(v);
+	jv_free(v);
+	return ok ? 0 : -1;
+}
+
+static int
 load_cache(struct walk *w, jv cache)
 {
 	jv ents, e, ig;
-	const char *s;
+	const char *s, *p;
+	char *end;
 	struct timespec t;
 	size_t i, n;
 
@@ -843,13 +848,23 @@ load_cache(struct walk *w, jv cache)
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
+		struct cent *c = &w->c[w->nc];
 		e = jv_array_get(jv_copy(ents), (int)i);
-		s = gl_json_str(e, "sha256");
-		if (s != NULL && (w->c[w->nc].path = gl_utf8_get_name(e, "path", &w->c[w->nc].len)) != NULL) {
-			w->c[w->nc].e = e;
+		if ((s = gl_json_str(e, "type")) != NULL && strcmp(s, "file") == 0 &&
+		    (s = gl_json_str(e, "sha256")) != NULL && gl_digest_is_sha256_hex(s) &&
+		    cached_num(e, "size", &c->size) == 0 &&
+		    (p = gl_json_str(e, "ino")) != NULL && (c->ino = strtoull(p, &end, 10), *end == '\0') &&
+		    (p = gl_json_str(e, "ctime")) != NULL && gl_clock_parse(p, &c->ctime) == 0 &&
+		    (c->path = gl_utf8_get_name(e, "path", &c->len)) != NULL) {
+			memcpy(c->sha, s, GL_SHA256_HEX);
+			c->xattrs = gl_json_get(e, "xattrs");
+			if (jv_get_kind(c->xattrs) != JV_KIND_OBJECT) {
+				jv_free(c->xattrs);
+				c->xattrs = jv_null();
+			}
 			w->nc++;
-		} else
-			jv_free(e);
+		}
+		jv_free(e);
 	}
 	jv_free(ents);
 	qsort(w->c, w->nc, sizeof *w->c, centcmp);
@@ -879,96 +894,335 @@ ignored_summary(struct walk *w)
 	return o;
 }
 
-jv
-gl_snap_walk(const char *dir, const struct gl_snap_opts *o)
+/* ---- output: JSON as gl_json_write_line would write it (sorted keys,
+ * jq's escapes), but written straight from the entries: a jv per entry costs
+ * more than the whole incremental walk ---- */
+
+struct buf {
+	char *p;
+	size_t n, cap;
+	int oom;
+};
+
+static void
+put(struct buf *b, const char *s, size_t n)
 {
-	struct walk w = { .o = o, .girules = jv_array(), .cachegi = jv_null() };
-	char started[GL_CLOCK_LEN], *root = NULL;
-	jv out = jv_invalid(), ents, skips;
+	char *q;
+	size_t cap;
+
+	if (b->oom)
+		return;
+	if (b->n + n + 1 > b->cap) {
+		for (cap = b->cap ? b->cap : 1 << 16; cap < b->n + n + 1; cap *= 2)
+			;
+		if ((q = realloc(b->p, cap)) == NULL) {
+			b->oom = 1;
+			return;
+		}
+		b->p = q;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+	b->p[b->n] = '\0';
+}
+
+static void
+puts_(struct buf *b, const char *s)
+{
+	put(b, s, strlen(s));
+}
+
+/* a JSON string of valid UTF-8 bytes, escaped as jq escapes */
+static void
+str(struct buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	char esc[8];
+	size_t i, run = 0;
+	unsigned char c;
+
+	put(b, "\"", 1);
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+			continue;
+		put(b, s + run, i - run);
+		run = i + 1;
+		switch (c) {
+		case '"': put(b, "\\\"", 2); break;
+		case '\\': put(b, "\\\\", 2); break;
+		case '\b': put(b, "\\b", 2); break;
+		case '\f': put(b, "\\f", 2); break;
+		case '\n': put(b, "\\n", 2); break;
+		case '\r': put(b, "\\r", 2); break;
+		case '\t': put(b, "\\t", 2); break;
+		default:
+			memcpy(esc, "\\u00", 4);
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			put(b, esc, 6);
+		}
+	}
+	put(b, s + run, n - run);
+	put(b, "\"", 1);
+}
+
+/* ,"key":"name" or ,"key_b64":"base64" (the utf8 module's rule) */
+static void
+name(struct buf *b, const char *key, const char *v, size_t n, int first)
+{
+	char *e;
+
+	if (!first)
+		put(b, ",", 1);
+	put(b, "\"", 1);
+	puts_(b, key);
+	if (gl_utf8_valid(v, n)) {
+		put(b, "\":", 2);
+		str(b, v, n);
+		return;
+	}
+	put(b, "_b64\":\"", 7);
+	if ((e = gl_b64_encode(v, n)) == NULL) {
+		b->oom = 1;
+		return;
+	}
+	puts_(b, e);
+	put(b, "\"", 1);
+	free(e);
+}
+
+static void
+num(struct buf *b, const char *key, unsigned long long v)
+{
+	char t[64];
+
+	snprintf(t, sizeof t, ",\"%s\":%llu", key, v);
+	puts_(b, t);
+}
+
+static void
+keystr(struct buf *b, const char *key, const char *v)
+{
+	put(b, ",\"", 2);
+	puts_(b, key);
+	put(b, "\":", 2);
+	str(b, v, strlen(v));
+}
+
+/* One entry, keys in sorted order: ctime gid hardlink ino mode mount path
+ * rdev sha256 size target type uid xattrs (the same as entry() gives). */
+static void
+entry_json(struct buf *b, struct walk *w, struct ent *e)
+{
+	char t[64], ct[GL_CLOCK_LEN], *x;
+	size_t xn;
+	int reg = S_ISREG(e->st.st_mode);
+
+	put(b, "{", 1);
+	if (reg && gl_clock_format(&e->st.st_ctim, 1, ct, sizeof ct) == 0) {
+		put(b, "\"ctime\":", 8);
+		str(b, ct, strlen(ct));
+		put(b, ",", 1);
+	}
+	snprintf(t, sizeof t, "\"gid\":%llu", (unsigned long long)e->st.st_gid);
+	puts_(b, t);
+	if (e->link >= 0)
+		name(b, "hardlink", w->e[e->link].path, w->e[e->link].len, 0);
+	if (reg) {
+		snprintf(t, sizeof t, "%llu", (unsigned long long)e->st.st_ino);
+		keystr(b, "ino", t);
+	}
+	snprintf(t, sizeof t, "%04o", (unsigned)(e->st.st_mode & 07777));
+	keystr(b, "mode", t);
+	if (e->mount)
+		puts_(b, ",\"mount\":true");
+	name(b, "path", e->path, e->len, 0);
+	if (S_ISCHR(e->st.st_mode) || S_ISBLK(e->st.st_mode)) {
+		snprintf(t, sizeof t, "%u:%u", major(e->st.st_rdev), minor(e->st.st_rdev));
+		keystr(b, "rdev", t);
+	}
+	if (reg && e->has_sha)
+		keystr(b, "sha256", e->sha);
+	if (reg)
+		num(b, "size", (unsigned long long)e->st.st_size);
+	if (e->target != NULL)
+		name(b, "target", e->target, e->tlen, 0);
+	keystr(b, "type", typename(e->st.st_mode));
+	num(b, "uid", (unsigned long long)e->st.st_uid);
+	if (jv_get_kind(e->xattrs) == JV_KIND_OBJECT) {
+		if ((x = gl_json_dump(jv_copy(e->xattrs), &xn)) == NULL)
+			b->oom = 1;
+		else {
+			put(b, ",\"xattrs\":", 10);
+			put(b, x, xn);
+			free(x);
+		}
+	}
+	put(b, "}", 1);
+}
+
+/* The walk into w; *root and started are set.  -1 with errno. */
+static int
+run(struct walk *w, const char *dir, char *started, char **root)
+{
+	const struct gl_snap_opts *o = w->o;
 	struct stat st;
 	size_t i;
-	int fd = -1, saved;
+	int fd = -1, rc = -1, e;
 
-	clock_gettime(CLOCK_MONOTONIC, &w.t0);
-	if (gl_clock_now(started, sizeof started, 1) < 0)
-		goto fail;
+	clock_gettime(CLOCK_MONOTONIC, &w->t0);
+	if (gl_clock_now(started, GL_CLOCK_LEN, 1) < 0)
+		goto out;
 	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 || fstat(fd, &st) < 0)
-		goto fail;
-	if ((root = realpath(dir, NULL)) == NULL)
-		goto fail;
-	if (load_cache(&w, o->cache) < 0 || gl_ignore_init(&w.excl, "", 0) < 0)
-		goto fail;
+		goto out;
+	if ((*root = realpath(dir, NULL)) == NULL)
+		goto out;
+	if (load_cache(w, o->cache) < 0 || gl_ignore_init(&w->excl, "", 0) < 0)
+		goto out;
 	for (i = 0; i < o->nexclude; i++)
-		if (gl_ignore_add(&w.excl, o->exclude[i], strlen(o->exclude[i])) < 0)
-			goto fail;
-	walk_dir(&w, fd, "", 0, st.st_dev);
-	if (w.oom) {
+		if (gl_ignore_add(&w->excl, o->exclude[i], strlen(o->exclude[i])) < 0)
+			goto out;
+	walk_dir(w, fd, "", 0, st.st_dev);
+	if (!w->oom)
+		hash_all(w, fd);
+	progress(w, 1);
+	if (w->oom) {
 		errno = ENOMEM;
-		goto fail;
+		goto out;
 	}
-	hash_all(&w, fd);
-	progress(&w, 1);
-	if (w.oom) {
-		errno = ENOMEM;
-		goto fail;
-	}
-	if (w.n > 0)
-		qsort(w.e, w.n, sizeof *w.e, entcmp);
-	if (w.ns > 0)
-		qsort(w.s, w.ns, sizeof *w.s, skipcmp);
-	if (hardlinks(&w) < 0)
-		goto fail;
-	ents = jv_array();
-	for (i = 0; i < w.n; i++)
-		ents = jv_array_append(ents, entry(&w, &w.e[i]));
-	skips = jv_array();
-	for (i = 0; i < w.ns; i++) {
-		jv s = gl_utf8_set_name(jv_object(), "path", w.s[i].path, w.s[i].len);
-		s = jv_object_set(s, jv_string("reason"), jv_string(w.s[i].reason));
+	if (w->n > 0)
+		qsort(w->e, w->n, sizeof *w->e, entcmp);
+	if (w->ns > 0)
+		qsort(w->s, w->ns, sizeof *w->s, skipcmp);
+	if (hardlinks(w) < 0)
+		goto out;
+	rc = 0;
+out:
+	e = errno;
+	if (fd >= 0)
+		close(fd);
+	errno = e;
+	return rc;
+}
+
+/* Everything but the entries. */
+static jv
+top(struct walk *w, const char *root, const char *started)
+{
+	jv out, skips = jv_array();
+	size_t i;
+
+	for (i = 0; i < w->ns; i++) {
+		jv s = gl_utf8_set_name(jv_object(), "path", w->s[i].path, w->s[i].len);
+		s = jv_object_set(s, jv_string("reason"), jv_string(w->s[i].reason));
 		skips = jv_array_append(skips, s);
 	}
 	out = gl_utf8_set_name(jv_object(), "root", root, strlen(root));
 	out = jv_object_set(out, jv_string("algorithm"), jv_string("sha256"));
 	out = jv_object_set(out, jv_string("started"), jv_string(started));
-	out = jv_object_set(out, jv_string("entries"), ents);
 	out = jv_object_set(out, jv_string("skipped"), skips);
-	out = jv_object_set(out, jv_string("ignored"), ignored_summary(&w));
-	out = jv_object_set(out, jv_string("complete"), jv_bool(w.ns == 0));
-	goto done;
-fail:
-	saved = errno;
-	out = jv_invalid_with_msg(jv_string(strerror(saved)));
-	errno = saved;
-done:
-	saved = errno;
-	if (fd >= 0)
-		close(fd);
-	free(root);
-	for (i = 0; i < w.n; i++) {
-		free(w.e[i].path);
-		free(w.e[i].target);
-		jv_free(w.e[i].xattrs);
-	}
-	free(w.e);
-	free(w.pend);
-	for (i = 0; i < w.ns; i++) {
-		free(w.s[i].path);
-		free(w.s[i].reason);
-	}
-	free(w.s);
-	for (i = 0; i < w.nc; i++) {
-		free(w.c[i].path);
-		jv_free(w.c[i].e);
-	}
-	free(w.c);
-	while (w.ngi > 0)
-		gl_ignore_free(&w.gi[--w.ngi]);
-	free(w.gi);
-	gl_ignore_free(&w.excl);
-	jv_free(w.girules);
-	jv_free(w.cachegi);
-	errno = saved;
+	out = jv_object_set(out, jv_string("ignored"), ignored_summary(w));
+	out = jv_object_set(out, jv_string("complete"), jv_bool(w->ns == 0));
 	return out;
+}
+
+static void
+cleanup(struct walk *w)
+{
+	size_t i;
+	int e = errno;
+
+	for (i = 0; i < w->n; i++) {
+		free(w->e[i].path);
+		free(w->e[i].target);
+		jv_free(w->e[i].xattrs);
+	}
+	free(w->e);
+	free(w->pend);
+	for (i = 0; i < w->ns; i++) {
+		free(w->s[i].path);
+		free(w->s[i].reason);
+	}
+	free(w->s);
+	for (i = 0; i < w->nc; i++) {
+		free(w->c[i].path);
+		jv_free(w->c[i].xattrs);
+	}
+	free(w->c);
+	while (w->ngi > 0)
+		gl_ignore_free(&w->gi[--w->ngi]);
+	free(w->gi);
+	gl_ignore_free(&w->excl);
+	jv_free(w->girules);
+	jv_free(w->cachegi);
+	errno = e;
+}
+
+jv
+gl_snap_walk(const char *dir, const struct gl_snap_opts *o)
+{
+	struct walk w = { .o = o, .girules = jv_array(), .cachegi = jv_null() };
+	char started[GL_CLOCK_LEN], *root = NULL;
+	jv out, ents;
+	size_t i;
+
+	if (run(&w, dir, started, &root) < 0) {
+		out = jv_invalid_with_msg(jv_string(strerror(errno)));
+		goto done;
+	}
+	ents = jv_array();
+	for (i = 0; i < w.n; i++)
+		ents = jv_array_append(ents, entry(&w, &w.e[i]));
+	out = jv_object_set(top(&w, root, started), jv_string("entries"), ents);
+done:
+	free(root);
+	cleanup(&w);
+	return out;
+}
+
+char *
+gl_snap_walk_line(const char *dir, const struct gl_snap_opts *o, size_t *len)
+{
+	struct walk w = { .o = o, .girules = jv_array(), .cachegi = jv_null() };
+	char started[GL_CLOCK_LEN], *root = NULL, *head = NULL, *at;
+	struct buf b = { 0 };
+	size_t i, hn;
+
+	if (run(&w, dir, started, &root) < 0)
+		goto fail;
+	/* the rest is small: dump it with an empty "entries", then fill that in */
+	head = gl_json_dump(jv_object_set(top(&w, root, started), jv_string("entries"),
+	    jv_array()), &hn);
+	if (head == NULL || (at = strstr(head, "\"entries\":[]")) == NULL) {
+		errno = ENOMEM;
+		goto fail;
+	}
+	at += strlen("\"entries\":[");
+	put(&b, head, (size_t)(at - head));
+	for (i = 0; i < w.n; i++) {
+		if (i)
+			put(&b, ",", 1);
+		entry_json(&b, &w, &w.e[i]);
+	}
+	put(&b, at, hn - (size_t)(at - head));
+	put(&b, "\n", 1);
+	if (b.oom) {
+		errno = ENOMEM;
+		goto fail;
+	}
+	free(head);
+	free(root);
+	cleanup(&w);
+	*len = b.n;
+	return b.p;
+fail:
+	free(b.p);
+	free(head);
+	free(root);
+	cleanup(&w);
+	return NULL;
 }
 
 /* ---- reading and comparing snapshots ---- */

@@ -22,6 +22,10 @@ struct gl_snap_opts {
  * "complete" false; only a failure to open dir itself, or OOM, is an
  * error: jv_invalid_with_msg, errno set. */
 jv gl_snap_walk(const char *dir, const struct gl_snap_opts *o);
+/* The same snapshot as one JSON line ("\n"-terminated, sorted keys, as
+ * gl_json_write_line writes it), written without a jv per entry: malloc'ed,
+ * *len bytes; NULL with errno on failure. */
+char *gl_snap_walk_line(const char *dir, const struct gl_snap_opts *o, size_t *len);
 /* Check that snap (not consumed) is a snapshot this module can read:
  * 0, or -1 with a one-line reason in why. */
 int gl_snap_check(jv snap, char *why, size_t whysz);

@@ -256,6 +256,18 @@ PY
 	[ "$(jq -r .complete "$T/out.json")" = true ]
 }
 
+@test "the line is what jq -cS prints for it: sorted keys, jq's escapes, any name" {
+	touch "$P/$(printf 'ctl\001\037\177')" "$P/$(printf 'q"b\\s')" "$P/$(printf 'bad\377')" "$P/café"
+	mkdir "$P/d"; ln -s "$(printf 'to\nx')" "$P/l"; ln "$P/café" "$P/h"
+	if [ "$(id -u)" = 0 ]; then mknod "$P/null" c 1 3; fi
+	setfattr -n user.k -v v "$P/d" 2> /dev/null || true
+	snap "$P" > "$T/s.json"
+	jq -cS . "$T/s.json" | cmp - "$T/s.json"
+	# and the same entries as the library's jv form (gl-snapshot diff sees no change)
+	run -0 gl-snapshot diff "$T/s.json" "$T/s.json"
+	[ "$(echo "$output" | jq -c '[.added, .deleted, .modified, .renamed]')" = '[[],[],[],[]]' ]
+}
+
 @test "hashing in threads: big and small files, the same result with one thread or many" {
 	head -c 5000000 /dev/urandom > "$P/big"	# several 1 MiB chunks
 	for i in $(seq 50); do echo "$i" > "$P/f$i"; done
