@@ -405,6 +405,31 @@ USAGE="usage: gl-watch [-o FILE] [--ready-fd N] [--ignore NAME]... [-b BACKEND]
 	echo "$output" | jq -e '.["file.create"] == 1 and .["file.write"] == 1 and .["session.end"] == 1'
 }
 
+@test "EXAMPLE: the files a session read, with their digests" {
+	echo data > "$T/p/in"
+	start_watch -P none
+	cat "$T/p/in" > /dev/null
+	stop_watch
+	run -0 sh -c "jq -r 'select(.type == \"file.read\") | \"\\(.sha256)  \\(.path)\"' '$T/log' | sort -u"
+	[ "$output" = "$(cd "$T/p" && sha256sum in)" ]
+	# gleisner-events.5: the materials
+	run -0 jq -r 'select(.type == "file.read" and .sha256) | "\(.sha256)  \(.path)"' "$T/log"
+	[ "$output" = "$(cd "$T/p" && sha256sum in)" ]
+}
+
+@test "EXAMPLE: which commands failed, and how" {
+	[ "$(id -u)" -eq 0 ] || skip "exit statuses need the proc connector"
+	start_watch -b inotify --no-reads -P connector
+	sh -c 'exit 3' || true
+	sh -c 'kill -9 $$' || true
+	true
+	stop_watch
+	run -0 jq -s -r 'INDEX(.[] | select(.type == "proc.exec"); .pid) as $exec |
+	    .[] | select(.type == "proc.exit" and ((.code // 0) != 0 or .signal)) |
+	    "\($exec[.pid | tostring].argv | join(" ")): \(.code // "signal \(.signal)")"' "$T/log"
+	[ "$output" = "$(printf 'sh -c exit 3: 3\nsh -c kill -9 $$: signal 9')" ]
+}
+
 @test "EXAMPLE: gleisner-events.5, recover a raw file name" {
 	start_watch
 	touch "$T/p/$(printf 'bad\377')"
