@@ -282,7 +282,7 @@ static const struct gl_dns_prefix never[] = {
 	{ { AF_INET6, { 0xfe, 0xc0 } }, 10, 0, "site-local" },
 	{ { AF_INET6, { 0xff } }, 8, 0, "multicast" },
 	{ { AF_INET6, { 0x01 } }, 64, 0, "discard" },
-	{ { AF_INET6, { 0xfd, 0x00, 0x0e, 0xc2, [15] = 0x54 } }, 128, 0, "cloud metadata" },
+	{ { AF_INET6, { 0xfd, 0x00, 0x0e, 0xc2, [14] = 0x02, [15] = 0x54 } }, 128, 0, "cloud metadata" },
 	{ { AF_INET6, { 0xfc } }, 7, 1, "unique local (private)" },
 };
 

@@ -164,7 +164,7 @@ gl_resolv_answer(struct gl_resolv *r, const unsigned char *m, size_t n, unsigned
 	uint16_t id;
 	int rcode = GL_DNS_REFUSED, upr;
 	const char *why = NULL, *f;
-	char tbuf[16];
+	char tbuf[16], abuf[INET6_ADDRSTRLEN];
 	jv ev, answers = jv_array(), dropped = jv_array();
 
 	if (gl_dns_parse_query(m, n, &q) < 0) {
@@ -194,8 +194,8 @@ gl_resolv_answer(struct gl_resolv *r, const unsigned char *m, size_t n, unsigned
 		rcode = upr;
 		for (i = 0; i < na; i++) {
 			if ((f = gl_dns_forbidden(&a[i], r->own, r->nown, r->allow_private)) != NULL) {
-				dropped = jv_array_append(dropped, jv_string_fmt("%s (%s)",
-				    jv_string_value(addr_json(&a[i])), f));
+				gl_dns_addr_str(&a[i], abuf, sizeof abuf);
+				dropped = jv_array_append(dropped, jv_string_fmt("%s (%s)", abuf, f));
 				continue;
 			}
 			ok[nok++] = a[i];
