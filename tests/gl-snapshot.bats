@@ -333,6 +333,15 @@ PY
 	[ "$output" = suid ]
 }
 
+@test "EXAMPLE: leave out build output and what git ignores" {
+	cd "$P"
+	mkdir -p target/debug
+	touch target/debug/app a.log keep.c
+	echo '*.log' > .gitignore
+	run -0 sh -c "gl-snapshot --gitignore --exclude 'target/' . | jq -c .ignored"
+	[ "$output" = '{"by":{"exclude":1,"gitignore":1},"count":2,"gitignore":[{"base":"","rules":"*.log\n"}]}' ]
+}
+
 @test "EXAMPLE: fail when anything could not be read" {
 	cd "$P"
 	touch a
