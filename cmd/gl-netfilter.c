@@ -20,9 +20,9 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: gl-netfilter [-p profile] [--allow-domain name]... [--allow-private]\n"
+	    "usage: gl-netfilter [-p profile] [--allow-domain name] [--allow-private]\n"
 	    "                    [--upstream addr] [--report file] [--events file] -- command [arg ...]\n"
-	    "       gl-netfilter [-p profile] [--allow-domain name]... [--allow-private]\n"
+	    "       gl-netfilter [-p profile] [--allow-domain name] [--allow-private]\n"
 	    "                    [--upstream addr] --dry-run\n");
 }
 
