@@ -1,5 +1,10 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "json.h"
 #include "snap.h"
@@ -25,11 +30,64 @@ chk(const char *s)
 	return r;
 }
 
+/* gl_snap_walk_line and gl_snap_walk give the same snapshot, whatever the
+ * names; the exclude rules and threads change nothing else */
+static void
+walk_line(void)
+{
+	char dir[] = "/tmp/snap_test.XXXXXX", p[256], *line, *ex[] = { "*.o" };
+	struct gl_snap_opts o = { .cache = jv_null(), .prog = "snap_test", .threads = 3 };
+	size_t n;
+	jv v, w;
+	int fd;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(p, sizeof p, "%s/q\"\\\001\x7f", dir);
+	CHECK((fd = open(p, O_WRONLY | O_CREAT, 0600)) >= 0 && write(fd, "x", 1) == 1);
+	close(fd);
+	snprintf(p, sizeof p, "%s/bad\xff", dir);
+	CHECK((fd = open(p, O_WRONLY | O_CREAT, 0644)) >= 0);
+	close(fd);
+	snprintf(p, sizeof p, "%s/x.o", dir);
+	CHECK((fd = open(p, O_WRONLY | O_CREAT, 0644)) >= 0);
+	close(fd);
+	snprintf(p, sizeof p, "%s/d", dir);
+	CHECK(mkdir(p, 0700) == 0);
+	snprintf(p, sizeof p, "%s/d/l", dir);
+	CHECK(symlink("t\nx", p) == 0);
+	o.exclude = ex;
+	o.nexclude = 1;
+
+	line = gl_snap_walk_line(dir, &o, &n);
+	CHECK(line != NULL && n > 0 && line[n - 1] == '\n');
+	v = gl_snap_walk(dir, &o);
+	CHECK(jv_is_valid(v));
+	w = gl_json_parse(line, n - 1);
+	CHECK(jv_is_valid(w));
+	/* the same but for the start time */
+	v = jv_object_delete(v, jv_string("started"));
+	w = jv_object_delete(w, jv_string("started"));
+	CHECK(jv_equal(v, w));
+	CHECK(strstr(line, "\"path\":\"q\\\"\\\\\\u0001\\u007f\"") != NULL);
+	CHECK(strstr(line, "\"path_b64\":\"YmFk/w==\"") != NULL);
+	CHECK(strstr(line, "\"target\":\"t\\nx\"") != NULL);
+	CHECK(strstr(line, "\"ignored\":{\"by\":{\"exclude\":1},\"count\":1}") != NULL);
+	CHECK(strstr(line, "x.o") == NULL);
+	free(line);
+	/* a missing directory: NULL and errno */
+	snprintf(p, sizeof p, "%s/none", dir);
+	CHECK(gl_snap_walk_line(p, &o, &n) == NULL && errno == ENOENT);
+	snprintf(p, sizeof p, "rm -rf '%s'", dir);
+	CHECK(system(p) == 0);
+}
+
 int
 main(void)
 {
 	jv d, m;
 	char *s;
+
+	walk_line();
 
 	CHECK(gl_snap_under("a/b", 3, "a"));
 	CHECK(gl_snap_under("a", 1, "a"));

@@ -112,6 +112,38 @@ session(void)
 	rmdir(dir);
 }
 
+/* event names: relative in the project, absolute in the others, none
+ * outside or ignored (.gleisner only at the top of the project) */
+static void
+names(void)
+{
+	char *extra[] = { "/srv/cache" }, *ign[] = { "node_modules" }, *n;
+	struct gl_watch_session s = { .root = "/p", .extra = extra, .nextra = 1,
+	    .ignore = ign, .nignore = 1 };
+	size_t len;
+
+	n = gl_watch_name(&s, "/p/a/b", 6, &len);
+	CHECK(n != NULL && strcmp(n, "a/b") == 0 && len == 3);
+	free(n);
+	n = gl_watch_name(&s, "/srv/cache/x", 12, &len);
+	CHECK(n != NULL && strcmp(n, "/srv/cache/x") == 0);
+	free(n);
+	CHECK(gl_watch_name(&s, "/p", 2, &len) == NULL);
+	CHECK(gl_watch_name(&s, "/pq/a", 5, &len) == NULL);
+	CHECK(gl_watch_name(&s, "/srv/cachex/y", 13, &len) == NULL);
+	CHECK(gl_watch_name(&s, "/p/.gleisner/audit", 18, &len) == NULL);
+	n = gl_watch_name(&s, "/p/sub/.gleisner", 16, &len);
+	CHECK(n != NULL && strcmp(n, "sub/.gleisner") == 0);
+	free(n);
+	CHECK(gl_watch_name(&s, "/p/x/node_modules/y", 19, &len) == NULL);
+	CHECK(gl_watch_name(&s, "/srv/cache/node_modules", 23, &len) == NULL);
+	/* the root of the file system as the project */
+	s.root = "/";
+	n = gl_watch_name(&s, "/etc/x", 6, &len);
+	CHECK(n != NULL && strcmp(n, "etc/x") == 0);
+	free(n);
+}
+
 int
 main(void)
 {
@@ -164,5 +196,6 @@ main(void)
 	gl_watch_free(&w);
 	CHECK(w.n == 0 && gl_watch_get(&w, 1) == NULL);
 	session();
+	names();
 	return t_done();
 }
