@@ -110,63 +110,96 @@ find_locks(const char *dir, int dfd, const char *rel, int depth, char ***out, si
 	closedir(d);
 }
 
-/* Read rel below dfd, capped; 0 with *buf NULL when missing and optional. */
-static void
+/* Read rel below dfd, capped: 0, with *buf NULL when it is missing and
+ * optional, or the exit status after saying what failed. */
+static int
 slurp(const char *file, int dfd, const char *rel, int optional, char **buf, size_t *len)
 {
 	struct stat st;
-	int fd;
+	int fd, rc = GL_EX_SYS;
 
 	*buf = NULL;
 	*len = 0;
 	fd = openat(dfd, rel, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0 && optional && errno == ENOENT)
-		return;
+		return 0;
 	if (fd < 0 || fstat(fd, &st) < 0)
-		err(GL_EX_SYS, "%s", file);
-	if (!S_ISREG(st.st_mode))
-		errx(GL_EX_SYS, "%s: not a regular file", file);
-	if (gl_io_read_fd(fd, GL_CAP_DOC, buf, len) < 0) {
-		if (errno == EFBIG)
-			errx(GL_EX_DATA, "%s: larger than %lu bytes", file, GL_CAP_DOC);
-		err(GL_EX_SYS, "%s", file);
-	}
-	close(fd);
+		warn("%s", file);
+	else if (!S_ISREG(st.st_mode))
+		warnx("%s: not a regular file", file);
+	else if (gl_io_read_fd(fd, GL_CAP_DOC, buf, len) < 0) {
+		if (errno == EFBIG) {
+			warnx("%s: larger than %lu bytes", file, GL_CAP_DOC);
+			rc = GL_EX_DATA;
+		} else
+			warn("%s", file);
+	} else
+		rc = 0;
+	if (fd >= 0)
+		close(fd);
+	return rc;
 }
 
-static void
+/* Parse one lockfile into comps and deps: 0, or the exit status after
+ * saying which file and line is wrong. */
+static int
 read_lock(const char *dir, int dfd, const char *rel, jv *comps, jv *deps)
 {
 	const struct gl_lockfile *k = gl_lockfile_kind(strrchr(rel, '/') ?
 	    strrchr(rel, '/') + 1 : rel);
-	char *file = join(dir, rel), *buf, *abuf = NULL, *arel = NULL, *afile = NULL, why[400];
+	char *file = join(dir, rel), *buf = NULL, *abuf = NULL, *arel = NULL, *afile = NULL;
+	char why[400];
 	size_t len, alen = 0;
+	int rc;
 	jv lock;
 
-	slurp(file, dfd, rel, 0, &buf, &len);
+	if ((rc = slurp(file, dfd, rel, 0, &buf, &len)) != 0)
+		goto out;
 	if (k->aux != NULL) {	/* go.sum beside go.mod */
 		const char *slash = strrchr(rel, '/');
 		if (asprintf(&arel, "%.*s%s%s", slash ? (int)(slash - rel) : 0, rel,
 		    slash ? "/" : "", k->aux) < 0)
 			err(GL_EX_SYS, "malloc");
 		afile = join(dir, arel);
-		slurp(afile, dfd, arel, 1, &abuf, &alen);
+		if ((rc = slurp(afile, dfd, arel, 1, &abuf, &alen)) != 0)
+			goto out;
 	}
 	lock = k->parse(buf, len, abuf, alen);
 	if (!jv_is_valid(lock)) {
 		gl_json_errmsg(lock, why, sizeof why);
-		if (why[0] == '!')
-			errx(GL_EX_SYS, "%s: %s", file, why + 1);
-		if (why[0] == '+')
-			errx(GL_EX_DATA, "%s:%s", afile, why + 1);
-		errx(GL_EX_DATA, "%s:%s%s", file, why[0] >= '0' && why[0] <= '9' ? "" : " ", why);
+		rc = GL_EX_DATA;
+		if (why[0] == '!') {
+			warnx("%s: %s", file, why + 1);
+			rc = GL_EX_SYS;
+		} else if (why[0] == '+')
+			warnx("%s:%s", afile, why + 1);
+		else
+			warnx("%s:%s%s", file, why[0] >= '0' && why[0] <= '9' ? "" : " ", why);
+		goto out;
 	}
 	gl_sbom_add(comps, deps, k->eco, rel, lock);
+out:
 	free(abuf);
 	free(arel);
 	free(afile);
 	free(buf);
 	free(file);
+	return rc;
+}
+
+/* a package-lock.json with an npm-shrinkwrap.json beside it */
+static int
+shadowed(char **locks, size_t n, size_t i)
+{
+	size_t l = strlen(locks[i]), j;
+
+	if (l < 17 || strcmp(locks[i] + l - 17, "package-lock.json") != 0)
+		return 0;
+	for (j = 0; j < n; j++)
+		if (strlen(locks[j]) == l + 2 && strncmp(locks[j], locks[i], l - 17) == 0 &&
+		    strcmp(locks[j] + l - 17, "npm-shrinkwrap.json") == 0)
+			return 1;
+	return 0;
 }
 
 /* metadata.timestamp: SOURCE_DATE_EPOCH when set, else now */
@@ -310,27 +343,39 @@ main(int argc, char **argv)
 	if (nlocks == 0)
 		warnx("warning: %s: no lockfile found", argv[0]);
 	deps = jv_object_set(jv_object(), jv_string("project"), jv_object());
-	for (i = 0; i < nlocks; i++) {
+	for (c = 0, i = 0; i < nlocks; i++) {
 		/* npm reads npm-shrinkwrap.json instead of package-lock.json */
-		size_t l = strlen(locks[i]);
-		if (l >= 17 && strcmp(locks[i] + l - 17, "package-lock.json") == 0 &&
-		    i + 1 < nlocks && strncmp(locks[i + 1], locks[i], l - 17) == 0 &&
-		    strcmp(locks[i + 1] + l - 17, "npm-shrinkwrap.json") == 0)
+		if (shadowed(locks, nlocks, i))
 			warnx("warning: %s/%s: npm-shrinkwrap.json beside it wins: not listed",
 			    argv[0], locks[i]);
-		else
-			read_lock(argv[0], dfd, locks[i], &comps, &deps);
-		free(locks[i]);
+		else if ((c = read_lock(argv[0], dfd, locks[i], &comps, &deps)) != 0)
+			break;
 	}
+	for (i = 0; i < nlocks; i++)
+		free(locks[i]);
 	free(locks);
 	close(dfd);
+	if (c != 0) {	/* nothing half-written: no SBOM at all */
+		free(real);
+		jv_free(comps);
+		jv_free(deps);
+		jv_free(props);
+		jv_free(before);
+		return c;
+	}
 
 	if (o.compare != NULL) {
 		sum = gl_sbom_compare(before, &comps, &props);
-		if (!jv_is_valid(sum))
-			errx(GL_EX_DATA, "%s: %s", o.compare, gl_json_errmsg(sum, why, sizeof why));
+		if (!jv_is_valid(sum)) {
+			warnx("%s: %s", o.compare, gl_json_errmsg(sum, why, sizeof why));
+			free(real);
+			jv_free(comps);
+			jv_free(deps);
+			jv_free(props);
+			return GL_EX_DATA;
+		}
 	}
-	doc = gl_sbom_document(comps, deps, props, o.spec, ts, basename(real));
+	doc = gl_sbom_bare(comps, deps, props, o.spec, ts, basename(real));
 	free(real);
 	if (!jv_is_valid(doc)) {
 		c = errno;
@@ -343,20 +388,30 @@ main(int argc, char **argv)
 		warnx("%s", jv_string_value(m));
 		jv_free(m);
 	}
-	if (jv_array_length(probs) > 0)
-		errx(GL_EX_DATA, "%s: the lockfiles do not make a consistent SBOM", argv[0]);
+	if (jv_array_length(probs) > 0) {
+		warnx("%s: the lockfiles do not make a consistent SBOM", argv[0]);
+		jv_free(doc);
+		jv_free(sum);
+		return GL_EX_DATA;
+	}
 	if (o.summary != NULL) {
-		if ((s = gl_json_dump(sum, &len)) == NULL)
-			err(GL_EX_SYS, "malloc");
-		s = realloc(s, len + 1);
-		if (s == NULL)
+		if ((s = gl_json_dump(sum, &len)) == NULL || (s = realloc(s, len + 1)) == NULL)
 			err(GL_EX_SYS, "malloc");
 		s[len++] = '\n';
-		if (gl_io_write_atomic(o.summary, s, len, 0644) < 0)
-			err(GL_EX_SYS, "%s", o.summary);
+		c = gl_io_write_atomic(o.summary, s, len, 0644);
 		free(s);
+		if (c < 0) {
+			warn("%s", o.summary);
+			jv_free(doc);
+			return GL_EX_SYS;
+		}
 	} else
 		jv_free(sum);
-	write_out(doc);
+	if ((s = gl_sbom_render(doc, &len)) == NULL)
+		err(GL_EX_SYS, "serialising the SBOM");
+	if (fwrite(s, 1, len, stdout) != len || fflush(stdout) == EOF || ferror(stdout) ||
+	    fclose(stdout) == EOF)
+		err(GL_EX_SYS, "stdout");
+	free(s);
 	return GL_EX_OK;
 }

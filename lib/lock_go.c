@@ -190,9 +190,10 @@ gl_lock_go_mod(const char *buf, size_t len, const char *aux, size_t auxlen)
 			continue;
 		}
 		if (strcmp(block, "require") == 0) {
-			jv key = jv_string(f[0]), old;
+			jv key, old;
 			if (k != 2)
 				goto bad;
+			key = jv_string(f[0]);
 			old = jv_object_get(jv_copy(req), jv_copy(key));
 			if (jv_is_valid(old) && strcmp(gl_json_str(old, "v"), f[1]) != 0) {
 				jv_free(old);

@@ -133,7 +133,7 @@ v1_flatten(jv deps, const char *prefix, jv *packages)
 			    jv_string("dependencies"));
 			const char *v = gl_json_str(d, "version");
 			if (jv_get_kind(d) == JV_KIND_OBJECT &&
-			    jv_get_kind(gl_json_get(d, "requires")) == JV_KIND_OBJECT)
+			    gl_lockfile_kind_at(d, "requires") == JV_KIND_OBJECT)
 				e = jv_object_set(e, jv_string("dependencies"), gl_json_get(d,
 				    "requires"));
 			if (v != NULL && strncmp(v, "npm:", 4) == 0 && strrchr(v + 5, '@')) {
@@ -170,8 +170,11 @@ gl_lock_npm_package(const char *buf, size_t len, const char *aux, size_t auxlen)
 
 	(void)aux;
 	(void)auxlen;
-	if (!jv_is_valid(doc))
-		return doc;
+	if (!jv_is_valid(doc)) {
+		out = doc;
+		doc = jv_invalid();
+		goto done0;
+	}
 	if (jv_get_kind(doc) != JV_KIND_OBJECT) {
 		out = jv_invalid_with_msg(jv_string("1: not a JSON object"));
 		goto done0;
@@ -387,7 +390,8 @@ reach(jv pkgs, jv from, char *seen, int n, char mark)
 	jv_free(from);
 	while (sp > 0) {
 		int k = stack[--sp];
-		jv d = gl_json_get(jv_array_get(jv_copy(pkgs), k), "deps");
+		jv pk = jv_array_get(jv_copy(pkgs), k), d = gl_json_get(pk, "deps");
+		jv_free(pk);
 		jv_array_foreach(d, i, x) {
 			int j = (int)jv_number_value(x);
 			if (j >= 0 && j < n && !seen[j]) {

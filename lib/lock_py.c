@@ -424,7 +424,7 @@ gl_lock_py_poetry(const char *buf, size_t len, const char *aux, size_t auxlen)
 		char *vcs = NULL;
 		if (name == NULL || ver == NULL) {
 			jv err = jv_invalid_with_msg(jv_string_fmt("%d: package without name or "
-			    "version", (int)jv_number_value(gl_json_get(e, GL_TOML_LINE))));
+			    "version", gl_lockfile_num(e, GL_TOML_LINE)));
 			jv_free(src);
 			jv_free(files);
 			jv_free(e);
@@ -455,9 +455,8 @@ gl_lock_py_poetry(const char *buf, size_t len, const char *aux, size_t auxlen)
 		else if (gl_json_str(e, "category") != NULL &&
 		    strcmp(gl_json_str(e, "category"), "dev") == 0)
 			p = jv_object_set(p, jv_string("scope"), jv_string("excluded"));
-		dn = jv_keys(jv_object_merge(jv_object(), jv_get_kind(gl_json_get(e,
-		    "dependencies")) == JV_KIND_OBJECT ? gl_json_get(e, "dependencies") :
-		    jv_object()));
+		dn = gl_lockfile_kind_at(e, "dependencies") == JV_KIND_OBJECT ?
+		    jv_keys(gl_json_get(e, "dependencies")) : jv_array();
 		jv d = edges_to(dn, jv_copy(idx));
 		jv_array_foreach(d, j, x) {
 			needed = jv_object_set(needed, jv_string_fmt("%d", (int)jv_number_value(x)),
@@ -507,7 +506,7 @@ gl_lock_py_uv(const char *buf, size_t len, const char *aux, size_t auxlen)
 		int root = 0;
 		if (name == NULL) {
 			jv err = jv_invalid_with_msg(jv_string_fmt("%d: package without a name",
-			    (int)jv_number_value(gl_json_get(e, GL_TOML_LINE))));
+			    gl_lockfile_num(e, GL_TOML_LINE)));
 			jv_free(src);
 			jv_free(d);
 			jv_free(e);

@@ -115,6 +115,7 @@ lookup_all(jv descs, jv index)
 			jv_free(ix);
 	}
 	jv_free(descs);
+	jv_free(index);
 	return out;
 }
 
@@ -273,7 +274,7 @@ yarn1(const char *buf, size_t len, const char *aux, size_t auxlen)
 			}
 			if (ver == NULL) {
 				jv err = jv_invalid_with_msg(jv_string_fmt("%d: entry without a version",
-				    (int)jv_number_value(gl_json_get(x, "line"))));
+				    gl_lockfile_num(x, "line")));
 				jv_free(name);
 				jv_free(f);
 				jv_free(pk);
@@ -292,7 +293,7 @@ yarn1(const char *buf, size_t len, const char *aux, size_t auxlen)
 				if (gl_sbom_sri(&h, gl_json_str(x, "y:integrity")) < 0) {
 					jv err = jv_invalid_with_msg(jv_string_fmt("%d: integrity is "
 					    "not a Subresource Integrity value",
-					    (int)jv_number_value(gl_json_get(x, "line"))));
+					    gl_lockfile_num(x, "line")));
 					jv_free(h);
 					jv_free(name);
 					jv_free(f);

@@ -1,5 +1,6 @@
 #include "lockfile.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,7 @@
 #include "lock_py.h"
 #include "lock_ruby.h"
 #include "lock_yarn.h"
+#include "utf8.h"
 
 static const struct gl_lockfile kinds[] = {
 	{ "Cargo.lock", "cargo", NULL, gl_cargolock_sbom },
@@ -76,19 +78,53 @@ gl_lockfile_line(const char *buf, size_t len, size_t off)
 jv
 gl_lockfile_json(const char *buf, size_t len)
 {
-	char why[200], *end;
-	unsigned long off;
+	const char *m, *at;
+	char what[120];
+	size_t i, k;
+	jv v, msg;
+	int line = 1;
 
-	if (gl_json_check(buf, len, 1, why, sizeof why) == 0) {
-		jv v = jv_parse_sized(buf, (int)len);
-		if (jv_is_valid(v))
-			return v;
-		jv_free(v);
-		return jv_invalid_with_msg(jv_string("1: not JSON"));
+	/* UTF-8 first (jv would turn bad bytes into U+FFFD) */
+	for (i = 0; i < len; i += k) {
+		k = gl_utf8_seqlen((const unsigned char *)buf + i, len - i);
+		if (k == 0 || buf[i] == '\0')
+			return jv_invalid_with_msg(jv_string_fmt("%d: invalid UTF-8 or NUL byte",
+			    line));
+		line += buf[i] == '\n';
 	}
-	/* "byte N: what" -> "LINE: what" */
-	if (strncmp(why, "byte ", 5) == 0 && (off = strtoul(why + 5, &end, 10), *end == ':'))
-		return jv_invalid_with_msg(jv_string_fmt("%d:%s",
-		    gl_lockfile_line(buf, len, off), end + 1));
-	return jv_invalid_with_msg(jv_string_fmt("1: %s", why));
+	/* jv, like JSON.parse in the package managers, keeps the last of
+	 * duplicate keys: the SBOM lists what they would install */
+	v = jv_parse_sized(buf, (int)len);
+	if (jv_is_valid(v))
+		return v;
+	msg = jv_invalid_get_msg(v);
+	m = jv_get_kind(msg) == JV_KIND_STRING ? jv_string_value(msg) : "not JSON";
+	/* "what at line N, column M (while parsing '...')": never quote it */
+	at = strstr(m, " at line ");
+	snprintf(what, sizeof what, "%.*s", at ? (int)(at - m) : (int)strcspn(m, "("), m);
+	if (what[0] >= 'A' && what[0] <= 'Z')
+		what[0] = (char)(what[0] - 'A' + 'a');
+	v = jv_invalid_with_msg(jv_string_fmt("%d: %s", at ? atoi(at + 9) : 1, what));
+	jv_free(msg);
+	return v;
+}
+
+jv_kind
+gl_lockfile_kind_at(jv obj, const char *key)
+{
+	jv v = gl_json_get(obj, key);
+	jv_kind k = jv_get_kind(v);
+
+	jv_free(v);
+	return k;
+}
+
+int
+gl_lockfile_num(jv obj, const char *key)
+{
+	jv v = gl_json_get(obj, key);
+	int n = jv_get_kind(v) == JV_KIND_NUMBER ? (int)jv_number_value(v) : 0;
+
+	jv_free(v);
+	return n;
 }

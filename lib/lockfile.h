@@ -22,7 +22,13 @@ const struct gl_lockfile *gl_lockfile_kind(const char *base);
 const char *gl_lockfile_unsupported(const char *base);
 /* The line of byte offset off in buf (1-based). */
 int gl_lockfile_line(const char *buf, size_t len, size_t off);
-/* A JSON lockfile parsed strictly; the error message is "LINE: what". */
+/* A JSON lockfile (valid UTF-8; of duplicate keys the last counts, as in
+ * the package managers); the error message is "LINE: what", never quoting
+ * the input. */
 jv gl_lockfile_json(const char *buf, size_t len);
+
+/* The kind of obj.key and its integer value, obj not consumed. */
+jv_kind gl_lockfile_kind_at(jv obj, const char *key);
+int gl_lockfile_num(jv obj, const char *key);
 
 #endif

@@ -10,6 +10,7 @@
 #include "digest.h"
 #include "gl.h"
 #include "json.h"
+#include "lockfile.h"
 #include "purl.h"
 #include "utf8.h"
 #include "uuid.h"
@@ -351,8 +352,8 @@ out:
 
 /* ---- comparison with an earlier SBOM ---- */
 
-/* what identifies a component across versions: purl type/namespace/name,
- * or the name of a local package */
+/* what identifies a component (consumed) across versions: purl
+ * type/namespace/name, or the name of a local package */
 static jv
 identity(jv c)
 {
@@ -370,6 +371,7 @@ identity(jv c)
 		k = NULL;
 	v = jv_string(k ? k : "");
 	free(k);
+	jv_free(c);
 	return v;
 }
 
@@ -418,7 +420,7 @@ state(jv c)
 
 	if (gl_json_str(c, "version") != NULL)
 		s = jv_object_set(s, jv_string("version"), gl_json_get(c, "version"));
-	if (jv_get_kind(gl_json_get(c, "hashes")) == JV_KIND_ARRAY) {
+	if (gl_lockfile_kind_at(c, "hashes") == JV_KIND_ARRAY) {
 		jv h = gl_json_get(c, "hashes");
 		s = jv_object_set(s, jv_string("hashes"), jv_sort(h, jv_copy(h)));
 	} else
@@ -606,12 +608,10 @@ fail(jv doc, const char *what)
 }
 
 jv
-gl_sbom_document(jv comps, jv deps, jv props, const char *spec, const char *ts,
-    const char *base)
+gl_sbom_bare(jv comps, jv deps, jv props, const char *spec, const char *ts, const char *base)
 {
-	char serial[GL_UUID_LEN + 9], *body, *name;
+	char *name;
 	jv doc, meta, list, keys, tool, root;
-	size_t len;
 
 	/* components and dependencies, sorted by bom-ref (jv_keys sorts) */
 	list = jv_array();
@@ -663,16 +663,52 @@ gl_sbom_document(jv comps, jv deps, jv props, const char *spec, const char *ts,
 	else
 		jv_free(props);
 
-	/* the serial number names the rest of the document */
-	if ((body = gl_json_dump(jv_copy(doc), &len)) == NULL)
-		return fail(doc, "malloc");
-	memcpy(serial, "urn:uuid:", 9);
-	if (gl_uuid_v5(gl_uuid_ns_sbom, body, len, serial + 9) < 0) {
+	return doc;
+}
+
+char *
+gl_sbom_render(jv doc, size_t *len)
+{
+	static const char tail[] = ",\"specVersion\":\"";
+	char serial[GL_UUID_LEN], *body, *at, *p, *out;
+	size_t n;
+
+	if ((body = gl_json_dump(doc, &n)) == NULL)
+		return NULL;
+	if (gl_uuid_v5(gl_uuid_ns_sbom, body, n, serial) < 0) {
 		free(body);
-		return fail(doc, "uuid");
+		return NULL;
 	}
+	/* specVersion is the last top-level key but version; no string holds
+	 * an unescaped quote, so its last occurrence is the top-level one */
+	for (at = NULL, p = body; (p = strstr(p, tail)) != NULL; p++)
+		at = p;
+	if (at == NULL || (out = malloc(n + 128)) == NULL) {
+		free(body);
+		errno = at == NULL ? EINVAL : ENOMEM;
+		return NULL;
+	}
+	*len = (size_t)snprintf(out, n + 128, "%.*s,\"serialNumber\":\"urn:uuid:%s\"%s\n",
+	    (int)(at - body), body, serial, at);
 	free(body);
-	return jv_object_set(doc, jv_string("serialNumber"), jv_string(serial));
+	return out;
+}
+
+jv
+gl_sbom_document(jv comps, jv deps, jv props, const char *spec, const char *ts,
+    const char *base)
+{
+	jv doc = gl_sbom_bare(comps, deps, props, spec, ts, base), v;
+	size_t len;
+	char *s;
+
+	if (!jv_is_valid(doc))
+		return doc;
+	if ((s = gl_sbom_render(doc, &len)) == NULL)
+		return fail(jv_null(), "malloc");
+	v = jv_parse_sized(s, (int)len);
+	free(s);
+	return v;
 }
 
 /* ---- checks the schema cannot make ---- */
@@ -766,5 +802,5 @@ gl_sbom_check(jv doc)
 	jv_free(refs);
 	jv_free(seen);
 	jv_free(doc);
-	return msgs;
+	return uniq(msgs);
 }

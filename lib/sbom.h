@@ -33,9 +33,16 @@ void gl_sbom_add(jv *comps, jv *deps, const char *eco, const char *rel, jv lock)
 jv gl_sbom_compare(jv before, jv *comps, jv *props);
 /* The document (specVersion spec, metadata.timestamp ts, the root component
  * named after the project directory's base name) with comps and deps as
- * lists sorted by bom-ref, props (an array, consumed; omitted when empty)
- * and a serialNumber that is the UUIDv5 of everything else.  On failure
- * invalid with the failed call as message and errno set. */
+ * lists sorted by bom-ref and props (an array, consumed; omitted when
+ * empty), but no serialNumber yet.  On failure invalid with the failed call
+ * as message and errno set. */
+jv gl_sbom_bare(jv comps, jv deps, jv props, const char *spec, const char *ts,
+    const char *base);
+/* The bare document doc (consumed) as its one output line: compact, sorted
+ * keys, with a serialNumber that is the UUIDv5 of everything else, and a
+ * newline.  Serialised once.  NULL with errno on failure. */
+char *gl_sbom_render(jv doc, size_t *len);
+/* gl_sbom_bare and gl_sbom_render, parsed back: the whole document. */
 jv gl_sbom_document(jv comps, jv deps, jv props, const char *spec, const char *ts,
     const char *base);
 /* What the schema cannot check in doc (consumed): duplicate bom-refs,

@@ -14,7 +14,8 @@ teardown() {
 
 @test "--help and --version exit 0 on stdout; usage errors exit 2" {
 	run -0 --separate-stderr gl-sbom --help
-	[ "$output" = "usage: gl-sbom [--spec-version 1.5|1.6] DIR" ]
+	[ "$output" = "usage: gl-sbom [--spec 1.5|1.6] [--compare BEFORE [--summary FILE]] DIR
+       gl-sbom --check FILE" ]
 	run -0 --separate-stderr gl-sbom --version
 	[[ $output == "gl-sbom "* ]]
 	run -2 --separate-stderr gl-sbom
@@ -22,6 +23,13 @@ teardown() {
 	run -2 --separate-stderr gl-sbom --nope "$FIX/gl-sbom/ws"
 	SOURCE_DATE_EPOCH=yesterday run -2 --separate-stderr gl-sbom "$FIX/gl-sbom/ws"
 	[ "$stderr" = "gl-sbom: SOURCE_DATE_EPOCH: not a number of seconds" ]
+	run -2 --separate-stderr gl-sbom --summary "$T/s.json" "$FIX/gl-sbom/ws"
+	[[ $stderr == "gl-sbom: --summary needs --compare"* ]]
+	run -2 --separate-stderr gl-sbom --check "$T/x.json" "$FIX/gl-sbom/ws"
+	run -2 --separate-stderr gl-sbom --spec 1.4 "$FIX/gl-sbom/ws"
+	# --spec-version is the old spelling of --spec
+	run -0 --separate-stderr gl-sbom --spec-version 1.6 "$FIX/gl-sbom/ws"
+	[ "$(echo "$output" | jq -r .specVersion)" = 1.6 ]
 }
 
 @test "workspace: purls, hashes, two versions, git and alternative registry sources" {
@@ -39,6 +47,8 @@ X
 )" ]
 	# path and workspace crates: no purl, never a bare crates.io one
 	[ "$(jq -c '[.components[] | select(.purl == null) | .["bom-ref"]]' "$T/bom.json")" = '["cargo-local:Cargo.lock#app@0.1.0","cargo-local:Cargo.lock#helper@0.1.0","cargo-local:fuzz/Cargo.lock#app-fuzz@0.0.0"]' ]
+	# ... and are marked as local
+	[ "$(jq '[.components[] | select(.purl == null) | .properties[] | select(.name == "gl-sbom:local")] | length' "$T/bom.json")" = 3 ]
 	# vendored trees were not searched
 	[ "$(jq '[.components[] | select(.name == "vendored")] | length' "$T/bom.json")" = 0 ]
 	[ "$(jq -r '.components[] | select(.name=="libc") | .hashes[0].alg' "$T/bom.json")" = SHA-256 ]
@@ -116,14 +126,27 @@ PY
 	[ "$stderr" = "gl-sbom: stdout: No space left on device" ]
 }
 
-@test "valid against the official CycloneDX 1.5 and 1.6 schemas (ajv)" {
-	local np=${GL_NODE_PATH:-$REPO/tests/node_modules}
-	local schema=$np/@cyclonedx/cyclonedx-library/res/schema
+@test "valid against the official CycloneDX 1.5 and 1.6 schemas (ajv), every ecosystem" {
+	local np=${GL_NODE_PATH:-$REPO/tests/node_modules} d n=0
+	# the upstream schema files as cdxgen ships them; else the library's copies
+	local schema=$np/@cyclonedx/cdxgen/data
+	[ -f "$schema/bom-1.5.schema.json" ] || schema=$np/@cyclonedx/cyclonedx-library/res/schema
 	[ -d "$schema" ] || skip "CycloneDX schemas not installed (see tests/schema-deps.sh)"
 	command -v node >/dev/null || skip "node not installed"
-	gl-sbom "$FIX/gl-sbom/ws" > "$T/15.json"
-	gl-sbom --spec-version 1.6 "$FIX/gl-sbom/ws" > "$T/16.json"
-	NODE_PATH=$np run -0 node "$REPO/tests/cdx-validate.js" "$schema" "$T/15.json" "$T/16.json"
+	gl-sbom "$FIX/gl-sbom/ws" > "$T/ws-15.json"
+	gl-sbom --spec 1.6 "$FIX/gl-sbom/ws" > "$T/ws-16.json"
+	for d in "$FIX"/lockfiles/*/ "$FIX/lockfiles"; do
+		n=$((n + 1))
+		gl-sbom "$d" > "$T/$n-15.json"
+		gl-sbom --spec 1.6 "$d" > "$T/$n-16.json"
+	done
+	[ "$n" -ge 14 ]
+	NODE_PATH=$np run -0 node "$REPO/tests/cdx-validate.js" "$schema" "$T"/*.json
+	[ "$(grep -c ': valid CycloneDX 1.[56]' <<< "$output")" = $((2 * n + 2)) ]
+	# and the checks the schema cannot make
+	for d in "$T"/*.json; do
+		run -0 --separate-stderr gl-sbom --check "$d"
+	done
 }
 
 # EXAMPLES in man/gl-sbom.1
@@ -143,4 +166,300 @@ PY
 	cd "$FIX/gl-sbom/ws"
 	run -0 sh -c "gl-sbom . | jq -r '.components[] | select(.purl and .hashes == null) | .name'"
 	[ "$output" = toml ]
+}
+
+# ---- every ecosystem, from real lockfiles (tests/fixtures/lockfiles) ----
+
+# purl<TAB>scope of every component that has a purl
+purls() {
+	jq -r '.components[] | select(.purl) | [.purl, .scope // "required"] | @tsv' "$1"
+}
+
+@test "B23: a scoped npm package is %40scope/name, SRI hashes become hex, the root is the project" {
+	local z
+	z=$(head -c64 /dev/zero | base64 -w0)
+	mkdir -p "$T/b23"
+	cat > "$T/b23/package-lock.json" <<X
+{"name":"app","version":"1.0.0","lockfileVersion":3,"requires":true,"packages":{
+  "":{"name":"app","version":"1.0.0","dependencies":{"@angular/animations":"9.1.4","left-pad":"1.3.0"}},
+  "node_modules/@angular/animations":{"version":"9.1.4","resolved":"https://registry.npmjs.org/@angular/animations/-/animations-9.1.4.tgz","integrity":"sha512-$z"},
+  "node_modules/left-pad":{"version":"1.3.0","resolved":"https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz","integrity":"sha512-$z","dependencies":{"@types/node":"20.1.0"}},
+  "node_modules/left-pad/node_modules/@types/node":{"version":"20.1.0","resolved":"https://registry.npmjs.org/@types/node/-/node-20.1.0.tgz","integrity":"sha512-$z"}}}
+X
+	gl-sbom "$T/b23" > "$T/bom.json"
+	[ "$(jq -r '.components[] | [.group // "", .name, .version, .purl, .hashes[0].alg, .hashes[0].content] | @tsv' "$T/bom.json")" = "$(printf '%s\t%s\t%s\t%s\tSHA-512\t%0128d\n' \
+	    @angular animations 9.1.4 pkg:npm/%40angular/animations@9.1.4 0 \
+	    @types node 20.1.0 pkg:npm/%40types/node@20.1.0 0 \
+	    '' left-pad 1.3.0 pkg:npm/left-pad@1.3.0 0)" ]
+	[ "$(jq -c '.dependencies[] | select(.ref == "pkg:npm/left-pad@1.3.0") | .dependsOn' "$T/bom.json")" = '["pkg:npm/%40types/node@20.1.0"]' ]
+	[ "$(jq -c '.dependencies[] | select(.ref == "project") | .dependsOn' "$T/bom.json")" = '["pkg:npm/%40angular/animations@9.1.4","pkg:npm/left-pad@1.3.0"]' ]
+	[ "$(jq '[.components[] | select(.name == "app")] | length' "$T/bom.json")" = 0 ]
+}
+
+@test "npm: lockfileVersion 1, 2 and 3 of one project give the same components" {
+	local v
+	for v in 1 2 3; do
+		gl-sbom "$FIX/lockfiles/npm-v$v" > "$T/v$v.json"
+		purls "$T/v$v.json" > "$T/v$v.tsv"
+	done
+	cmp "$T/v2.tsv" "$T/v3.tsv"
+	cmp "$T/v1.tsv" "$T/v3.tsv"
+	[ "$(wc -l < "$T/v3.tsv")" = 24 ]
+	# the alias my-chalk is chalk 4.1.2; the nested ms 2.0.0 is debug's
+	grep -qx 'pkg:npm/chalk@4.1.2	required' "$T/v3.tsv"
+	! grep -q my-chalk "$T/v3.tsv"
+	[ "$(jq -c '.dependencies[] | select(.ref == "pkg:npm/debug@2.6.9") | .dependsOn' "$T/v3.json")" = '["pkg:npm/ms@2.0.0"]' ]
+	# dev, optional; the workspace is local and has no purl
+	grep -qx 'pkg:npm/ms@2.1.3	excluded' "$T/v3.tsv"
+	grep -qx 'pkg:npm/is-number@7.0.0	optional' "$T/v3.tsv"
+	[ "$(jq -c '.components[] | select(.name == "util") | [.group, .purl, (.properties[] | select(.name == "gl-sbom:local") | .value)]' "$T/v3.json")" = '["@fixture",null,"packages/util"]' ]
+	[ "$(jq -c '.dependencies[] | select(.ref == "npm-local:package-lock.json#@fixture/util@0.2.0") | .dependsOn' "$T/v3.json")" = '["pkg:npm/left-pad@1.3.0","pkg:npm/ms@2.0.0"]' ]
+	# every SRI became lowercase hex of the right length
+	[ "$(jq '[.components[].hashes[]? | select(.alg != "SHA-512" or (.content | test("^[0-9a-f]{128}$") | not))] | length' "$T/v3.json")" = 0 ]
+}
+
+@test "yarn v1, yarn Berry and pnpm 9 agree with package-lock.json on the same project" {
+	gl-sbom "$FIX/lockfiles/npm-v3" > "$T/npm.json"
+	purls "$T/npm.json" > "$T/npm.tsv"
+	gl-sbom "$FIX/lockfiles/pnpm-v9" > "$T/pnpm.json"
+	purls "$T/pnpm.json" | cmp - "$T/npm.tsv"
+	# yarn installs no peer dependencies: lodash.noop is not in yarn.lock
+	grep -v lodash.noop "$T/npm.tsv" > "$T/npm-nopeer.tsv"
+	gl-sbom "$FIX/lockfiles/yarn-v1" > "$T/y1.json"
+	purls "$T/y1.json" | cmp - "$T/npm-nopeer.tsv"
+	gl-sbom "$FIX/lockfiles/yarn-berry" > "$T/berry.json"
+	purls "$T/berry.json" | cmp - "$T/npm-nopeer.tsv"
+	# the same hashes where the lockfile has SRI; Berry's checksum is not one
+	[ "$(jq -c '[.components[] | select(.purl) | .hashes]' "$T/pnpm.json")" = "$(jq -c '[.components[] | select(.purl) | .hashes]' "$T/npm.json")" ]
+	[ "$(jq '[.components[] | select(.hashes)] | length' "$T/berry.json")" = 0 ]
+	[ "$(jq '[.components[].properties[] | select(.name == "gl-sbom:yarn:checksum")] | length' "$T/berry.json")" = 23 ]
+	# the graph too
+	[ "$(jq -c '.dependencies[] | select(.ref == "pkg:npm/chalk@4.1.2")' "$T/pnpm.json")" = "$(jq -c '.dependencies[] | select(.ref == "pkg:npm/chalk@4.1.2")' "$T/npm.json")" ]
+	[ "$(jq -c '.dependencies[] | select(.ref == "pkg:npm/chalk@4.1.2")' "$T/y1.json")" = "$(jq -c '.dependencies[] | select(.ref == "pkg:npm/chalk@4.1.2")' "$T/npm.json")" ]
+}
+
+@test "B25: go.mod lists the modules once, go.sum gives only h1 properties, never a SHA-256" {
+	gl-sbom "$FIX/lockfiles/go" > "$T/bom.json"
+	[ "$(jq -r '.components[] | select(.purl) | .purl' "$T/bom.json")" = "pkg:golang/github.com/Azure/go-autorest@v14.2.0%2Bincompatible
+pkg:golang/github.com/docker/docker@v20.10.7%2Bincompatible
+pkg:golang/github.com/pkg/errors@v0.9.1" ]
+	[ "$(jq '[.components[] | select(.hashes)] | length' "$T/bom.json")" = 0 ]
+	[ "$(jq -r '.components[] | select(.name == "github.com/pkg/errors") | .properties[] | select(.name == "gl-sbom:go:h1") | .value' "$T/bom.json")" = "h1:FEBLx1zS214owpjy7qsBeixbURkuhQAwrK5UwLGTwt4=" ]
+	# a module with only a /go.mod line in go.sum is not in the build
+	! grep -q golang.org/x/text "$T/bom.json"
+	[ "$(jq '[.dependencies[] | (.dependsOn | length == (unique | length))] | all' "$T/bom.json")" = true ]
+	# a local replacement has no purl and no hash
+	[ "$(jq -c '.components[] | select(.name == "example.test/local") | [.purl, (.properties[] | select(.name == "gl-sbom:local") | .value)]' "$T/bom.json")" = '[null,"./local"]' ]
+	# go.mod has no graph: the modules are direct, their own needs unknown
+	[ "$(jq '.dependencies | length' "$T/bom.json")" = 1 ]
+}
+
+@test "Python: requirements.txt, Pipfile.lock, poetry.lock and uv.lock" {
+	gl-sbom "$FIX/lockfiles/requirements" > "$T/req.json"
+	[ "$(purls "$T/req.json")" = "pkg:pypi/django@4.2.11	required
+pkg:pypi/flask	required
+pkg:pypi/requests@2.31.0	required
+pkg:pypi/rpkg?vcs_url=git%2Bhttps:%2F%2Fgithub.com%2Fo%2Fr.git%400123456789abcdef	required
+pkg:pypi/torch@2.1.0%2Bcu118	required" ]
+	[ "$(jq -c '[.components[] | select(.name == "django") | .hashes[].alg]' "$T/req.json")" = '["SHA-256","SHA-256"]' ]
+	[ "$(jq -r '.components[] | select(.name == "flask") | .properties[] | select(.name == "gl-sbom:pypi:pinned") | .value' "$T/req.json")" = false ]
+	gl-sbom "$FIX/lockfiles/pipenv" > "$T/pip.json"
+	grep -qx 'pkg:pypi/pytest@8.0.0	excluded' <(purls "$T/pip.json")
+	gl-sbom "$FIX/lockfiles/poetry" > "$T/poetry.json"
+	# PEP 503 names, git with the resolved commit, a directory package is local
+	[ "$(purls "$T/poetry.json")" = "pkg:pypi/certifi@2024.2.2	required
+pkg:pypi/charset-normalizer@3.3.2	optional
+pkg:pypi/gitdep@1.0.0?vcs_url=git%2Bhttps:%2F%2Fgithub.com%2Fo%2Fgitdep.git%400123456789abcdef0123456789abcdef01234567	required
+pkg:pypi/requests@2.31.0	required
+pkg:pypi/urllib3@2.2.1	required" ]
+	[ "$(jq -c '.dependencies[] | select(.ref == "pkg:pypi/requests@2.31.0") | .dependsOn' "$T/poetry.json")" = '["pkg:pypi/certifi@2024.2.2","pkg:pypi/charset-normalizer@3.3.2","pkg:pypi/urllib3@2.2.1"]' ]
+	# per-file hashes go on the distribution references
+	[ "$(jq -c '.components[] | select(.name == "certifi") | [.hashes, [.externalReferences[] | .type, .url, .hashes[0].alg]]' "$T/poetry.json")" = '[null,["distribution","certifi-2024.2.2-py3-none-any.whl","SHA-256","distribution","certifi-2024.2.2.tar.gz","SHA-256"]]' ]
+	gl-sbom "$FIX/lockfiles/uv" > "$T/uv.json"
+	[ "$(jq -c '.dependencies[] | select(.ref == "project") | .dependsOn' "$T/uv.json")" = '["pkg:pypi/anyio@4.3.0"]' ]
+	[ "$(jq '[.components[] | select(.name == "myproj")] | length' "$T/uv.json")" = 0 ]
+	grep -q 'pkg:pypi/sniffio@1.3.1?vcs_url=git%2Bhttps:%2F%2Fgithub.com%2Fpython-trio%2Fsniffio%400123456789abcdef0123456789abcdef01234567' "$T/uv.json"
+}
+
+@test "Ruby and PHP: Gemfile.lock and composer.lock" {
+	gl-sbom "$FIX/lockfiles/gemfile" > "$T/gem.json"
+	[ "$(purls "$T/gem.json" | cut -f1)" = "pkg:gem/activesupport@7.2.0.alpha?vcs_url=git%2Bhttps:%2F%2Fgithub.com%2Frails%2Frails.git%400123456789abcdef0123456789abcdef01234567
+pkg:gem/concurrent-ruby@1.2.3
+pkg:gem/nokogiri@1.16.0?platform=arm64-darwin
+pkg:gem/nokogiri@1.16.0?platform=x86_64-linux
+pkg:gem/racc@1.7.3
+pkg:gem/rack@3.0.8" ]
+	[ "$(jq -r '.components[] | select(.name == "rack") | .hashes[0].alg' "$T/gem.json")" = SHA-256 ]
+	[ "$(jq -c '.dependencies[] | select(.ref == "gem-local:Gemfile.lock#myapp@0.1.0") | .dependsOn' "$T/gem.json")" = '["pkg:gem/rack@3.0.8"]' ]
+	gl-sbom "$FIX/lockfiles/composer" > "$T/php.json"
+	[ "$(purls "$T/php.json")" = "pkg:composer/acme/tools@dev-main?vcs_url=git%2Bhttps:%2F%2Fgithub.com%2Facme%2Ftools.git%400123456789abcdef0123456789abcdef01234567	required
+pkg:composer/monolog/monolog@3.5.0	required
+pkg:composer/phpunit/phpunit@10.5.10	excluded
+pkg:composer/psr/log@3.0.0	required" ]
+	[ "$(jq -c '.components[] | select(.purl == "pkg:composer/monolog/monolog@3.5.0") | .hashes' "$T/php.json")" = '[{"alg":"SHA-1","content":"86f7e437faa5a7fce15d1ddcb9eaeaea377667b8"}]' ]
+	[ "$(jq -c '.dependencies[] | select(.ref == "pkg:composer/monolog/monolog@3.5.0") | .dependsOn' "$T/php.json")" = '["pkg:composer/psr/log@3.0.0"]' ]
+}
+
+@test "the fixtures together: every ecosystem listed, bom-refs unique, every ref resolvable" {
+	gl-sbom "$FIX/lockfiles" > "$T/all.json"
+	[ "$(jq -r '[.components[].purl // empty | capture("^pkg:(?<t>[a-z]+)/").t] | unique | join(" ")' "$T/all.json")" = "cargo composer gem golang npm pypi" ]
+	[ "$(jq '[.components[]["bom-ref"]] | length == (unique | length)' "$T/all.json")" = true ]
+	[ "$(jq '[.dependencies[].dependsOn[]] - [.components[]["bom-ref"], "project"] | length' "$T/all.json")" = 0 ]
+	[ "$(jq '[.dependencies[].ref] | length == (unique | length)' "$T/all.json")" = true ]
+	# no host path anywhere
+	! grep -q "$FIX" "$T/all.json"
+	gl-sbom "$FIX/lockfiles" | cmp - "$T/all.json"
+}
+
+@test "a lockfile it cannot parse is exit 3 naming file and line" {
+	mkdir -p "$T/p"
+	head -c 300 "$FIX/lockfiles/npm-v3/package-lock.json" > "$T/p/package-lock.json"
+	run -3 --separate-stderr gl-sbom "$T/p"
+	[[ $stderr == "gl-sbom: $T/p/package-lock.json:"[0-9]*": "* ]]
+	[ -z "$output" ]
+	rm "$T/p/package-lock.json"
+	printf '{"lockfileVersion":7,"packages":{}}' > "$T/p/npm-shrinkwrap.json"
+	run -3 --separate-stderr gl-sbom "$T/p"
+	[ "$stderr" = "gl-sbom: $T/p/npm-shrinkwrap.json: lockfileVersion: not 1, 2 or 3" ]
+	rm "$T/p/npm-shrinkwrap.json"
+	printf '"a@1":\n  version "1"\n    bogus\n' > "$T/p/yarn.lock"
+	run -3 --separate-stderr gl-sbom "$T/p"
+	[ "$stderr" = "gl-sbom: $T/p/yarn.lock:3: not a yarn.lock entry line" ]
+	rm "$T/p/yarn.lock"
+	printf "lockfileVersion: '9.0'\npackages:\n  a@1: [\n" > "$T/p/pnpm-lock.yaml"
+	run -3 --separate-stderr gl-sbom "$T/p"
+	[[ $stderr == "gl-sbom: $T/p/pnpm-lock.yaml:4: "* ]]
+	rm "$T/p/pnpm-lock.yaml"
+	printf 'module m\n\nrequire (\n\tgithub.com/a/b\n)\n' > "$T/p/go.mod"
+	run -3 --separate-stderr gl-sbom "$T/p"
+	[ "$stderr" = "gl-sbom: $T/p/go.mod:4: malformed directive" ]
+	printf 'module m\nrequire github.com/a/b v1.0.0\n' > "$T/p/go.mod"
+	printf 'github.com/a/b v1.0.0 h1:short\n' > "$T/p/go.sum"
+	run -3 --separate-stderr gl-sbom "$T/p"
+	[ "$stderr" = "gl-sbom: $T/p/go.sum:1: not \"MODULE VERSION h1:HASH\"" ]
+	rm "$T/p/go.mod" "$T/p/go.sum"
+	printf 'ok==1.0\n==2.0\n' > "$T/p/requirements.txt"
+	run -3 --separate-stderr gl-sbom "$T/p"
+	[ "$stderr" = "gl-sbom: $T/p/requirements.txt:2: malformed requirement" ]
+	rm "$T/p/requirements.txt"
+	printf '[[package]]\nname = "a"\nversion = 1.0.0"\n' > "$T/p/poetry.lock"
+	run -3 --separate-stderr gl-sbom "$T/p"
+	[[ $stderr == "gl-sbom: $T/p/poetry.lock:3: "* ]]
+	rm "$T/p/poetry.lock"
+	printf 'GEM\n  remote: https://rubygems.org/\n  specs:\n    rack 3.0.8\n' > "$T/p/Gemfile.lock"
+	run -3 --separate-stderr gl-sbom "$T/p"
+	[ "$stderr" = "gl-sbom: $T/p/Gemfile.lock:4: malformed line in GEM" ]
+	rm "$T/p/Gemfile.lock"
+	printf '{"packages":[{"name":"nameonly"}]}' > "$T/p/composer.lock"
+	run -3 --separate-stderr gl-sbom "$T/p"
+	[ "$stderr" = "gl-sbom: $T/p/composer.lock: packages[0]: no vendor/name or version" ]
+}
+
+@test "an unknown ecosystem is reported, not guessed; npm-shrinkwrap.json wins over package-lock.json" {
+	mkdir -p "$T/p"
+	cp "$FIX/lockfiles/npm-v3/package-lock.json" "$T/p/"
+	: > "$T/p/bun.lockb"
+	run -0 --separate-stderr gl-sbom "$T/p"
+	[ "$stderr" = "gl-sbom: warning: $T/p/bun.lockb: bun lockfiles are not supported: not listed" ]
+	[ "$(echo "$output" | jq -c '.properties')" = '[{"name":"gl-sbom:unsupported","value":"bun.lockb"}]' ]
+	rm "$T/p/bun.lockb"
+	cp "$FIX/lockfiles/npm-v1/package-lock.json" "$T/p/npm-shrinkwrap.json"
+	run -0 --separate-stderr gl-sbom "$T/p"
+	[ "$stderr" = "gl-sbom: warning: $T/p/package-lock.json: npm-shrinkwrap.json beside it wins: not listed" ]
+	[ "$(echo "$output" | jq -r '[.components[].properties[] | select(.name == "gl-sbom:lockfile") | .value] | unique | join(" ")')" = npm-shrinkwrap.json ]
+}
+
+# ---- --check ----
+
+@test "--check: duplicate bom-refs, dangling refs, hash length against alg, non-canonical purls" {
+	gl-sbom "$FIX/lockfiles/npm-v3" > "$T/bom.json"
+	run -0 --separate-stderr gl-sbom --check "$T/bom.json"
+	[ "$output" = '{"problems":[],"valid":true}' ]
+	jq -c '.components += [.components[0]]
+	    | .dependencies[0].dependsOn += ["pkg:npm/nowhere@1"]
+	    | .components[1].hashes[0] = {"alg":"SHA-384","content":("0" * 64)}
+	    | .components[2].purl = "pkg:npm/@babel/highlight@7.25.9"' "$T/bom.json" > "$T/bad.json"
+	run -1 --separate-stderr gl-sbom --check "$T/bad.json"
+	[ "$(echo "$output" | jq -r '.problems[]')" = "duplicate bom-ref npm-local:package-lock.json#@fixture/util@0.2.0
+npm-local:package-lock.json#@fixture/util@0.2.0: dependsOn pkg:npm/nowhere@1 names no component
+pkg:npm/%40babel/code-frame@7.24.2: hash SHA-384 does not fit its algorithm
+pkg:npm/%40babel/helper-validator-identifier@7.29.7: purl pkg:npm/@babel/highlight@7.25.9 is not canonical" ] || { echo "$output"; false; }
+	[ "$(echo "$output" | jq .valid)" = false ]
+	printf '{"bomFormat":"CycloneDX"' > "$T/trunc.json"
+	run -3 --separate-stderr gl-sbom --check "$T/trunc.json"
+	printf '{"bomFormat":"SPDX"}' > "$T/spdx.json"
+	run -3 --separate-stderr gl-sbom --check "$T/spdx.json"
+	[ "$stderr" = "gl-sbom: $T/spdx.json: not a CycloneDX BOM (bomFormat)" ]
+	run -4 --separate-stderr gl-sbom --check "$T/missing.json"
+	run -4 --separate-stderr sh -c 'gl-sbom --check "$1" > /dev/full' sh "$T/bom.json"
+}
+
+# ---- --compare: what a session introduced ----
+
+# a copy of the npm-v3 fixture in which a session added debug's sibling
+# "new-dep" (from git), upgraded left-pad and removed is-number
+session() {
+	mkdir -p "$T/after"
+	jq '.packages["node_modules/new-dep"] = {"version":"1.0.0","resolved":"git+ssh://git@github.com/o/new-dep.git#0123456789abcdef0123456789abcdef01234567"}
+	    | .packages[""].dependencies["new-dep"] = "github:o/new-dep"
+	    | .packages["node_modules/left-pad"].version = "1.3.1"
+	    | del(.packages["node_modules/is-number"])' \
+	    "$FIX/lockfiles/npm-v3/package-lock.json" > "$T/after/package-lock.json"
+}
+
+@test "--compare marks what was added, changed and removed, and --summary says so" {
+	gl-sbom "$FIX/lockfiles/npm-v3" > "$T/before.json"
+	session
+	run -0 --separate-stderr gl-sbom --compare "$T/before.json" --summary "$T/summary.json" "$T/after"
+	echo "$output" > "$T/bom.json"
+	[ "$(jq -r '.components[] | select(.properties[]?.name == "gleisner:change") | [.["bom-ref"], (.properties[] | select(.name == "gleisner:change") | .value)] | @tsv' "$T/bom.json")" = "pkg:npm/left-pad@1.3.1	changed
+pkg:npm/new-dep@1.0.0?vcs_url=git%2Bssh:%2F%2Fgit%40github.com%2Fo%2Fnew-dep.git%230123456789abcdef0123456789abcdef01234567	added" ]
+	[ "$(jq -c .properties "$T/bom.json")" = '[{"name":"gleisner:removed","value":"pkg:npm/is-number@7.0.0"}]' ]
+	[ "$(jq -c .counts "$T/summary.json")" = '{"added":1,"changed":1,"components":25,"removed":1}' ]
+	[ "$(jq -c '.added[] | [.name, .version, .source]' "$T/summary.json")" = '["new-dep","1.0.0","git"]' ]
+	[ "$(jq -c '.changed[] | [.name, .from.version, .to.version]' "$T/summary.json")" = '["left-pad","1.3.0","1.3.1"]' ]
+	[ "$(jq -c '.removed[] | [.["bom-ref"], .source]' "$T/summary.json")" = '["pkg:npm/is-number@7.0.0","registry"]' ]
+	# a policy: "no new git dependencies"
+	run -1 jq -e '[.added[] | select(.source == "git")] | length == 0' "$T/summary.json"
+	# the annotated SBOM is still valid and passes --check
+	run -0 --separate-stderr gl-sbom --check "$T/bom.json"
+}
+
+@test "--compare: a changed hash is a change; nothing changed is an empty summary" {
+	gl-sbom "$FIX/lockfiles/npm-v3" > "$T/before.json"
+	run -0 --separate-stderr gl-sbom --compare "$T/before.json" --summary "$T/s.json" "$FIX/lockfiles/npm-v3"
+	[ "$(jq -c . "$T/s.json")" = '{"added":[],"changed":[],"counts":{"added":0,"changed":0,"components":25,"removed":0},"removed":[]}' ]
+	[ "$(echo "$output" | jq '[.components[].properties[] | select(.name | startswith("gleisner:"))] | length')" = 0 ]
+	mkdir -p "$T/after"
+	jq '.packages["node_modules/left-pad"].integrity = "sha512-" + ("A" * 86) + "=="' \
+	    "$FIX/lockfiles/npm-v3/package-lock.json" > "$T/after/package-lock.json"
+	run -0 --separate-stderr gl-sbom --compare "$T/before.json" --summary "$T/s.json" "$T/after"
+	[ "$(jq -c '.changed[] | [.["bom-ref"], .from.version == .to.version, .from.hashes != .to.hashes]' "$T/s.json")" = '["pkg:npm/left-pad@1.3.0",true,true]' ]
+}
+
+@test "--compare: a BEFORE that is not a CycloneDX BOM is 3, an unwritable summary 4" {
+	printf '{"bomFormat":"CycloneDX"' > "$T/trunc.json"
+	run -3 --separate-stderr gl-sbom --compare "$T/trunc.json" "$FIX/lockfiles/npm-v3"
+	[ -z "$output" ]
+	printf '[]' > "$T/arr.json"
+	run -3 --separate-stderr gl-sbom --compare "$T/arr.json" "$FIX/lockfiles/npm-v3"
+	gl-sbom "$FIX/lockfiles/npm-v3" > "$T/before.json"
+	run -4 --separate-stderr gl-sbom --compare "$T/before.json" --summary "$T/no/such/dir/s.json" "$FIX/lockfiles/npm-v3"
+	[ -z "$output" ]
+	run -4 --separate-stderr gl-sbom --compare "$T/missing.json" "$FIX/lockfiles/npm-v3"
+}
+
+@test "EXAMPLE: what did the session pull in" {
+	gl-sbom "$FIX/lockfiles/npm-v3" > "$T/before.json"
+	session
+	cd "$T/after"
+	run -0 sh -c 'gl-sbom --compare "$1" --summary summary.json . > sbom.json &&
+	    jq -r ".added[] | \"\(.source) \(.purl)\"" summary.json' sh "$T/before.json"
+	[ "$output" = "git pkg:npm/new-dep@1.0.0?vcs_url=git%2Bssh:%2F%2Fgit%40github.com%2Fo%2Fnew-dep.git%230123456789abcdef0123456789abcdef01234567" ]
+}
+
+@test "EXAMPLE: check an SBOM from another tool" {
+	gl-sbom "$FIX/lockfiles" > "$T/bom.json"
+	run -0 sh -c 'gl-sbom --check "$1" | jq -r ".problems[]"' sh "$T/bom.json"
+	[ -z "$output" ]
 }
