@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "gl.h"
+#include "io.h"
 #include "json.h"
 #include "snap.h"
 
@@ -37,6 +38,25 @@ load(const char *path)
 		errx(GL_EX_DATA, "%s: %s", path, why);
 	}
 	return v;
+}
+
+/* Read and check the --cache snapshot; exits 3 (bad data) or 4 (I/O). */
+static struct gl_snap_cache *
+load_cache(const char *path)
+{
+	struct gl_snap_cache *c;
+	char why[200], *buf;
+	size_t len;
+
+	if (gl_io_read_file(path, GL_CAP_DOC, &buf, &len) < 0)
+		err(GL_EX_SYS, "%s", path);
+	if (gl_json_check(buf, len, 0, why, sizeof why) < 0 ||
+	    (c = gl_snap_cache_load(buf, len, why, sizeof why)) == NULL) {
+		free(buf);
+		errx(GL_EX_DATA, "%s: %s", path, why);
+	}
+	free(buf);
+	return c;
 }
 
 static int
@@ -184,14 +204,15 @@ main(int argc, char **argv)
 	so.nexclude = o.nexclude;
 	so.gitignore = o.gitignore;
 	so.threads = (int)o.threads;
-	so.cache = o.cache != NULL ? load(o.cache) : jv_null();
+	so.cache = jv_null();
+	so.fast = o.cache != NULL ? load_cache(o.cache) : NULL;
 	so.progress = o.progress ? 2 : isatty(STDERR_FILENO);
 	so.prog = "gl-snapshot";
-	if (o.cache != NULL && gl_json_str(so.cache, "started") == NULL)
+	if (so.fast != NULL && !gl_snap_cache_usable(so.fast))
 		warnx("warning: %s: no \"started\" time: cache not used", o.cache);
 	if ((line = gl_snap_walk_line(argv[0], &so, &len)) == NULL)
 		err(GL_EX_SYS, "%s", argv[0]);
-	jv_free(so.cache);
+	gl_snap_cache_free((struct gl_snap_cache *)so.fast);
 	for (i = 0; i < o.nignore; i++)
 		free(o.ignore[i]);
 	free(o.ignore);

@@ -78,6 +78,7 @@ struct walk {
 	size_t ns, scap;
 	struct cent *c;		/* cache, sorted by path */
 	size_t nc;
+	int borrowed;		/* c belongs to o->fast */
 	struct timespec cutoff;
 	size_t *pend;		/* entries to hash */
 	size_t npend, pcap;
@@ -894,6 +895,329 @@ ignored_summary(struct walk *w)
 	return o;
 }
 
+/* ---- a cache read straight from its text: jv_parse of a big snapshot
+ * costs more than the whole incremental walk.  The text is strict JSON,
+ * checked by the caller; this reads any layout of it. ---- */
+
+struct gl_snap_cache {
+	struct cent *c;
+	size_t nc, cap;
+	struct timespec cutoff;
+	int started;		/* it has a start time: its digests may be used */
+	jv gitignore;		/* its .gitignore rules, or jv_null() */
+};
+
+struct jp {
+	const char *p, *end;
+};
+
+static void
+jws(struct jp *j)
+{
+	while (j->p < j->end && (*j->p == ' ' || *j->p == '\n' || *j->p == '\r' || *j->p == '\t'))
+		j->p++;
+}
+
+static int
+hex4(const char *p, unsigned *v)
+{
+	int i;
+
+	*v = 0;
+	for (i = 0; i < 4; i++) {
+		char c = p[i];
+		*v <<= 4;
+		if (c >= '0' && c <= '9') *v |= (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f') *v |= (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F') *v |= (unsigned)(c - 'A' + 10);
+		else return -1;
+	}
+	return 0;
+}
+
+/* The string at j->p, decoded (UTF-8, NUL-terminated, malloc'ed). */
+static char *
+jstr(struct jp *j, size_t *len)
+{
+	const char *p = j->p + 1, *q;
+	char *out, *o;
+	unsigned u, lo;
+
+	if (j->p >= j->end || *j->p != '"')
+		return NULL;
+	for (q = p; q < j->end && *q != '"'; q++)
+		if (*q == '\\')
+			q++;
+	if (q >= j->end || (out = malloc((size_t)(q - p) + 4)) == NULL)
+		return NULL;
+	for (o = out; p < q; p++) {
+		if (*p != '\\') {
+			*o++ = *p;
+			continue;
+		}
+		switch (*++p) {
+		case 'b': *o++ = '\b'; break;
+		case 'f': *o++ = '\f'; break;
+		case 'n': *o++ = '\n'; break;
+		case 'r': *o++ = '\r'; break;
+		case 't': *o++ = '\t'; break;
+		case 'u':
+			if (p + 4 >= q || hex4(p + 1, &u) < 0)
+				goto bad;
+			p += 4;
+			if (u >= 0xd800 && u < 0xdc00 && p + 6 < q && p[1] == '\\' && p[2] == 'u' &&
+			    hex4(p + 3, &lo) == 0 && lo >= 0xdc00 && lo < 0xe000) {
+				u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+				p += 6;
+			}
+			if (u < 0x80)
+				*o++ = (char)u;
+			else if (u < 0x800) {
+				*o++ = (char)(0xc0 | (u >> 6));
+				*o++ = (char)(0x80 | (u & 0x3f));
+			} else if (u < 0x10000) {
+				*o++ = (char)(0xe0 | (u >> 12));
+				*o++ = (char)(0x80 | ((u >> 6) & 0x3f));
+				*o++ = (char)(0x80 | (u & 0x3f));
+			} else {
+				*o++ = (char)(0xf0 | (u >> 18));
+				*o++ = (char)(0x80 | ((u >> 12) & 0x3f));
+				*o++ = (char)(0x80 | ((u >> 6) & 0x3f));
+				*o++ = (char)(0x80 | (u & 0x3f));
+			}
+			break;
+		default: *o++ = *p; break;	/* " \ / */
+		}
+	}
+	*o = '\0';
+	*len = (size_t)(o - out);
+	j->p = q + 1;
+	return out;
+bad:
+	free(out);
+	return NULL;
+}
+
+/* Skip any value. */
+static int
+jskip(struct jp *j)
+{
+	int depth = 0;
+	const char *q;
+
+	do {
+		jws(j);
+		if (j->p >= j->end)
+			return -1;
+		switch (*j->p) {
+		case '"':
+			for (q = j->p + 1; q < j->end && *q != '"'; q++)
+				if (*q == '\\')
+					q++;
+			j->p = q + 1;
+			break;
+		case '{': case '[': depth++; j->p++; break;
+		case '}': case ']': depth--; j->p++; break;
+		case ',': case ':': j->p++; break;
+		default:
+			while (j->p < j->end && strchr(",}] \n\r\t", *j->p) == NULL)
+				j->p++;
+		}
+		jws(j);
+	} while (depth > 0 || (j->p < j->end && (*j->p == ':')));
+	return 0;
+}
+
+/* Iterate an object: at '{' or ',', the next key (malloc'ed) with j->p at
+ * its value; NULL at the end (j->p past '}'). */
+static char *
+jkey(struct jp *j)
+{
+	size_t n;
+	char *k;
+
+	jws(j);
+	if (j->p < j->end && (*j->p == '{' || *j->p == ','))
+		j->p++;
+	jws(j);
+	if (j->p >= j->end || *j->p == '}') {
+		j->p++;
+		return NULL;
+	}
+	if ((k = jstr(j, &n)) == NULL)
+		return NULL;
+	jws(j);
+	j->p++;		/* ':' */
+	jws(j);
+	return k;
+}
+
+/* one entry object of the cache: kept if it is a file with every key */
+static int
+cache_entry(struct gl_snap_cache *c, struct jp *j)
+{
+	struct cent e = { .xattrs = jv_null() };
+	char *k, *v = NULL, *b64 = NULL, *type = NULL, *sha = NULL, *ct = NULL, *ino = NULL, *end;
+	const char *start;
+	size_t n, bl = 0;
+	int have_size = 0, rc = 0;
+	struct cent *q;
+
+	while ((k = jkey(j)) != NULL) {
+		char **slot = strcmp(k, "path") == 0 ? &v : strcmp(k, "path_b64") == 0 ? &b64 :
+		    strcmp(k, "type") == 0 ? &type : strcmp(k, "sha256") == 0 ? &sha :
+		    strcmp(k, "ctime") == 0 ? &ct : strcmp(k, "ino") == 0 ? &ino : NULL;
+		if (slot != NULL && *j->p == '"') {
+			free(*slot);
+			*slot = jstr(j, slot == &v ? &e.len : slot == &b64 ? &bl : &n);
+		} else if (strcmp(k, "size") == 0 && *j->p >= '0' && *j->p <= '9') {
+			e.size = strtoull(j->p, &end, 10);
+			j->p = end;
+			have_size = 1;
+		} else if (strcmp(k, "xattrs") == 0 && *j->p == '{') {
+			start = j->p;
+			jskip(j);
+			jv_free(e.xattrs);
+			e.xattrs = jv_parse_sized(start, (int)(j->p - start));
+		} else
+			jskip(j);
+		free(k);
+		jws(j);
+	}
+	if (b64 != NULL && v == NULL && gl_b64_decode(b64, bl, &v, &e.len) < 0)
+		v = NULL;
+	if (v != NULL && type != NULL && strcmp(type, "file") == 0 && sha != NULL &&
+	    gl_digest_is_sha256_hex(sha) && have_size && ct != NULL &&
+	    gl_clock_parse(ct, &e.ctime) == 0 && ino != NULL &&
+	    (e.ino = strtoull(ino, &end, 10), *end == '\0' && end != ino)) {
+		if (c->nc == c->cap) {
+			c->cap = c->cap ? c->cap * 2 : 1024;
+			if ((q = realloc(c->c, c->cap * sizeof *q)) == NULL) {
+				rc = -1;
+				goto out;
+			}
+			c->c = q;
+		}
+		memcpy(e.sha, sha, GL_SHA256_HEX);
+		if (jv_get_kind(e.xattrs) != JV_KIND_OBJECT) {
+			jv_free(e.xattrs);
+			e.xattrs = jv_null();
+		}
+		e.path = v;
+		v = NULL;
+		c->c[c->nc++] = e;
+		e.xattrs = jv_null();
+	}
+out:
+	jv_free(e.xattrs);
+	free(v);
+	free(b64);
+	free(type);
+	free(sha);
+	free(ct);
+	free(ino);
+	return rc;
+}
+
+struct gl_snap_cache *
+gl_snap_cache_load(const char *buf, size_t len, char *why, size_t whysz)
+{
+	struct gl_snap_cache *c = calloc(1, sizeof *c);
+	struct jp j = { buf, buf + len };
+	int alg = 0, ents = 0;
+	const char *start;
+	char *k, *v;
+	size_t n;
+	jv ig;
+
+	if (c == NULL) {
+		snprintf(why, whysz, "%s", strerror(ENOMEM));
+		return NULL;
+	}
+	c->gitignore = jv_null();
+	jws(&j);
+	if (j.p >= j.end || *j.p != '{') {
+		snprintf(why, whysz, "not a snapshot object");
+		goto bad;
+	}
+	while ((k = jkey(&j)) != NULL) {
+		if (strcmp(k, "algorithm") == 0 && *j.p == '"') {
+			v = jstr(&j, &n);
+			alg = v != NULL && strcmp(v, "sha256") == 0;
+			free(v);
+		} else if (strcmp(k, "started") == 0 && *j.p == '"') {
+			v = jstr(&j, &n);
+			if (v != NULL && gl_clock_parse(v, &c->cutoff) == 0) {
+				c->started = 1;
+				c->cutoff.tv_sec -= RACY_SECS;
+			}
+			free(v);
+		} else if (strcmp(k, "entries") == 0 && *j.p == '[') {
+			ents = 1;
+			j.p++;
+			for (;;) {
+				jws(&j);
+				if (j.p < j.end && *j.p == ',')
+					j.p++;
+				jws(&j);
+				if (j.p >= j.end || *j.p == ']') {
+					j.p++;
+					break;
+				}
+				if (*j.p != '{')
+					jskip(&j);
+				else if (cache_entry(c, &j) < 0) {
+					free(k);
+					snprintf(why, whysz, "%s", strerror(ENOMEM));
+					goto bad;
+				}
+			}
+		} else if (strcmp(k, "ignored") == 0 && *j.p == '{') {
+			start = j.p;
+			jskip(&j);
+			ig = jv_parse_sized(start, (int)(j.p - start));
+			jv_free(c->gitignore);
+			c->gitignore = jv_get_kind(ig) == JV_KIND_OBJECT ?
+			    jv_object_get(jv_copy(ig), jv_string("gitignore")) : jv_null();
+			jv_free(ig);
+		} else
+			jskip(&j);
+		free(k);
+	}
+	if (!alg || !ents) {
+		snprintf(why, whysz, !alg ? "algorithm: not \"sha256\"" : "entries: not an array");
+		goto bad;
+	}
+	if (c->nc > 1)
+		qsort(c->c, c->nc, sizeof *c->c, centcmp);
+	return c;
+bad:
+	gl_snap_cache_free(c);
+	return NULL;
+}
+
+int
+gl_snap_cache_usable(const struct gl_snap_cache *c)
+{
+	return c->started;
+}
+
+void
+gl_snap_cache_free(struct gl_snap_cache *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->nc; i++) {
+		free(c->c[i].path);
+		jv_free(c->c[i].xattrs);
+	}
+	free(c->c);
+	jv_free(c->gitignore);
+	free(c);
+}
+
 /* ---- output: JSON as gl_json_write_line would write it (sorted keys,
  * jq's escapes), but written straight from the entries: a jv per entry costs
  * more than the whole incremental walk ---- */
@@ -1079,7 +1403,16 @@ run(struct walk *w, const char *dir, char *started, char **root)
 		goto out;
 	if ((*root = realpath(dir, NULL)) == NULL)
 		goto out;
-	if (load_cache(w, o->cache) < 0 || gl_ignore_init(&w->excl, "", 0) < 0)
+	if (o->fast != NULL) {	/* borrowed: not freed with the walk */
+		w->borrowed = 1;
+		w->c = o->fast->c;
+		w->nc = o->fast->started ? o->fast->nc : 0;
+		w->cutoff = o->fast->cutoff;
+		jv_free(w->cachegi);
+		w->cachegi = jv_copy(o->fast->gitignore);
+	} else if (load_cache(w, o->cache) < 0)
+		goto out;
+	if (gl_ignore_init(&w->excl, "", 0) < 0)
 		goto out;
 	for (i = 0; i < o->nexclude; i++)
 		if (gl_ignore_add(&w->excl, o->exclude[i], strlen(o->exclude[i])) < 0)
@@ -1146,11 +1479,12 @@ cleanup(struct walk *w)
 		free(w->s[i].reason);
 	}
 	free(w->s);
-	for (i = 0; i < w->nc; i++) {
+	for (i = 0; !w->borrowed && i < w->nc; i++) {
 		free(w->c[i].path);
 		jv_free(w->c[i].xattrs);
 	}
-	free(w->c);
+	if (!w->borrowed)
+		free(w->c);
 	while (w->ngi > 0)
 		gl_ignore_free(&w->gi[--w->ngi]);
 	free(w->gi);

@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <jv.h>
 
+struct gl_snap_cache;		/* what a trusted earlier snapshot says */
+
 struct gl_snap_opts {
 	char **ignore;		/* relative names ignored with all below them */
 	size_t nignore;
@@ -11,6 +13,7 @@ struct gl_snap_opts {
 	size_t nexclude;
 	int gitignore;		/* honour .gitignore files (from the cache, if any) */
 	jv cache;		/* a trusted earlier snapshot, or jv_null() */
+	const struct gl_snap_cache *fast;	/* the same, read by gl_snap_cache_load */
 	int progress;		/* 1: a progress line on stderr after a second; 2: at once */
 	int threads;		/* hashing threads, 0: one per online CPU */
 	const char *prog;	/* program name for warnings */
@@ -26,6 +29,13 @@ jv gl_snap_walk(const char *dir, const struct gl_snap_opts *o);
  * gl_json_write_line writes it), written without a jv per entry: malloc'ed,
  * *len bytes; NULL with errno on failure. */
 char *gl_snap_walk_line(const char *dir, const struct gl_snap_opts *o, size_t *len);
+/* Read a trusted earlier snapshot for --cache from its text (strict JSON,
+ * checked by the caller), without a jv per entry.  NULL with a one-line
+ * reason in why when it is not a snapshot. */
+struct gl_snap_cache *gl_snap_cache_load(const char *buf, size_t len, char *why, size_t whysz);
+/* 0 when it has no start time: its digests cannot be trusted. */
+int gl_snap_cache_usable(const struct gl_snap_cache *c);
+void gl_snap_cache_free(struct gl_snap_cache *c);
 /* Check that snap (not consumed) is a snapshot this module can read:
  * 0, or -1 with a one-line reason in why. */
 int gl_snap_check(jv snap, char *why, size_t whysz);

@@ -208,6 +208,25 @@ PY
 	[ "$(echo "$output" | jq -r '.entries[] | select(.path=="b") | .sha256')" = "$Z" ]
 }
 
+@test "--cache: any layout of the cache, any name" {
+	printf 1 > "$P/$(printf 'bad\377')"
+	printf 2 > "$P/$(printf 'caf\303\251 \360\237\230\200 "q"\\')"
+	printf 3 > "$P/$(printf 'nl\nx')"
+	snap "$P" > "$T/pre.json"
+	Z=0000000000000000000000000000000000000000000000000000000000000000
+	# pretty-printed, ASCII only (\u escapes, a surrogate pair), keys unsorted
+	jq -a --arg z "$Z" '{entries: [.entries[] | .sha256 = $z], algorithm, complete,
+	    started: "2099-01-01T00:00:00.000000000Z"}' "$T/pre.json" > "$T/fake.json"
+	grep -q 'u00e9' "$T/fake.json"
+	run -0 --separate-stderr gl-snapshot --cache "$T/fake.json" "$P"
+	[ "$(echo "$output" | jq -r '.entries[].sha256' | sort -u)" = "$Z" ]
+	[ "$(echo "$output" | jq '.entries | length')" -eq 3 ]
+	# not a snapshot: bad input
+	echo '[]' > "$T/arr.json"
+	run -3 --separate-stderr gl-snapshot --cache "$T/arr.json" "$P"
+	[ "$stderr" = "gl-snapshot: $T/arr.json: not a snapshot object" ]
+}
+
 @test "--cache: a malformed cache is bad input (3), a missing one a system error (4)" {
 	printf '{"algorithm":"sha256","entries":[' > "$T/bad.json"
 	run -3 --separate-stderr gl-snapshot --cache "$T/bad.json" "$P"

@@ -81,6 +81,39 @@ walk_line(void)
 	CHECK(system(p) == 0);
 }
 
+/* the --cache reader takes any layout of strict JSON */
+static void
+cache(void)
+{
+	static const char pretty[] =
+	    "{ \"entries\" : [\n"
+	    "  { \"type\": \"dir\", \"path\": \"d\" },\n"
+	    "  { \"sha256\": " H1 ", \"path\": \"caf\\u00e9 \\ud83d\\ude00\\\"\",\n"
+	    "    \"size\": 12, \"ino\": \"77\", \"type\": \"file\",\n"
+	    "    \"ctime\": \"2026-01-01T00:00:00.5Z\", \"xattrs\": {\"user.k\": " H2 "} },\n"
+	    "  { \"path_b64\": \"YmFk/w==\", \"type\": \"file\", \"size\": 0, \"ino\": \"8\",\n"
+	    "    \"ctime\": \"2026-01-01T00:00:00Z\", \"sha256\": " H2 ", \"extra\": [1, {\"a\": []}] },\n"
+	    "  { \"path\": \"no-digest\", \"type\": \"file\", \"size\": 1, \"ino\": \"9\",\n"
+	    "    \"ctime\": \"2026-01-01T00:00:00Z\" }\n"
+	    "], \"algorithm\": \"sha256\", \"complete\": true,\n"
+	    "  \"ignored\": {\"count\": 0, \"by\": {}, \"gitignore\": [{\"base\": \"\", \"rules\": \"x\"}]},\n"
+	    "  \"started\": \"2026-01-02T00:00:00Z\" }";
+	struct gl_snap_cache *c;
+	char why[100];
+
+	c = gl_snap_cache_load(pretty, sizeof pretty - 1, why, sizeof why);
+	CHECK(c != NULL && gl_snap_cache_usable(c));
+	gl_snap_cache_free(c);
+	c = gl_snap_cache_load("{\"algorithm\":\"sha256\",\"complete\":true,\"entries\":[]}", 50, why, sizeof why);
+	CHECK(c != NULL && !gl_snap_cache_usable(c));
+	gl_snap_cache_free(c);
+	CHECK(gl_snap_cache_load("[]", 2, why, sizeof why) == NULL &&
+	    strcmp(why, "not a snapshot object") == 0);
+	CHECK(gl_snap_cache_load("{\"algorithm\":\"md5\",\"entries\":[]}", 33, why, sizeof why) == NULL);
+	CHECK(gl_snap_cache_load("{\"algorithm\":\"sha256\"}", 22, why, sizeof why) == NULL &&
+	    strcmp(why, "entries: not an array") == 0);
+}
+
 int
 main(void)
 {
@@ -88,6 +121,7 @@ main(void)
 	char *s;
 
 	walk_line();
+	cache();
 
 	CHECK(gl_snap_under("a/b", 3, "a"));
 	CHECK(gl_snap_under("a", 1, "a"));
