@@ -1,5 +1,6 @@
 /* key: kinds, parsing errors, key ids, sign/verify, strict DER, private key
  * files created exclusively with mode 0600. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -143,9 +144,36 @@ main(void)
 	CHECK(gl_key_write_private(k, path) < 0 && errno == ENOENT);
 	CHECK(gl_key_load_public(path) == NULL && errno == ENOENT);
 	snprintf(path, sizeof path, "%s/k.pem", dir);
+	/* a private key its group or others may use is refused unread */
+	CHECK(chmod(path, 0640) == 0);
+	CHECK(gl_key_load_private(path) == NULL && errno == EPERM);
+	CHECK(chmod(path, 0604) == 0);
+	CHECK(gl_key_load_private(path) == NULL && errno == EPERM);
+	CHECK(chmod(path, 0400) == 0);
+	EVP_PKEY_free(d);
+	CHECK((d = gl_key_load_private(path)) != NULL);
+	/* keygen leaves nothing but the key */
+	{
+		DIR *dd = opendir(dir);
+		struct dirent *de;
+		int n = 0;
+		while (dd != NULL && (de = readdir(dd)) != NULL)
+			n += de->d_name[0] != '.';
+		if (dd != NULL)
+			closedir(dd);
+		CHECK(n == 2);	/* k.pem and the dangling l.pem */
+	}
 	unlink(path);
 	unlink(lnk);
 	rmdir(dir);
+
+	/* the OpenSSH fingerprints of attestation-standards.md 1.4 */
+	{
+		char fp[80];
+		CHECK(gl_key_ssh_fingerprint(e, fp, sizeof fp) == 0);
+		CHECK(strcmp(fp, "SHA256:f4AuBLdH4Lj/dIuwAUXXebzoI9B/cJ4iSQ3/qByIl4M") == 0);
+		CHECK(gl_key_ssh_fingerprint(e, fp, 20) < 0);
+	}
 
 	EVP_PKEY_free(k);
 	EVP_PKEY_free(d);

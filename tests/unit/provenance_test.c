@@ -91,8 +91,32 @@ main(void)
 	CHECK(jv_is_valid(v));
 	s = gl_json_dump(v, NULL);
 	CHECK(strcmp(s, "{\"complete\":true,\"counts\":{\"landlock.deny\":1,\"session.end\":1,"
-	    "\"session.start\":1},\"denials\":1,\"overflows\":0,\"sessionEnd\":true}") == 0);
+	    "\"session.start\":1},\"denials\":1,\"errors\":0,\"materials\":[],\"overflows\":0,"
+	    "\"reads\":false,\"sessionEnd\":true,\"unreadMaterials\":0}") == 0);
 	free(s);
+	/* materials: each (name, digest) once, sorted by name then digest */
+	v = events("{\"seq\":1,\"type\":\"session.start\",\"reads\":true,\"backend\":\"fanotify\"}\n"
+	    "{\"seq\":2,\"type\":\"file.read\",\"path\":\"b\",\"sha256\":\"" H "\"}\n"
+	    "{\"seq\":3,\"type\":\"file.read\",\"path\":\"a\",\"sha256\":\"" H "\"}\n"
+	    "{\"seq\":4,\"type\":\"file.read\",\"path\":\"b\",\"sha256\":\"" H "\"}\n"
+	    "{\"seq\":5,\"type\":\"file.read\",\"path\":\"/etc/x\",\"error\":\"EACCES\"}\n"
+	    "{\"seq\":6,\"type\":\"watch.error\",\"path\":\"d\",\"error\":\"x\"}\n"
+	    "{\"seq\":7,\"type\":\"session.end\",\"complete\":true,\"overflows\":0}\n", &line);
+	CHECK(jv_is_valid(v));
+	s = gl_json_dump(jv_copy(v), NULL);
+	CHECK(strstr(s, "\"materials\":[{\"annotations\":{\"role\":\"material\"},\"digest\":{\"sha256\":\""
+	    H "\"},\"name\":\"a\"},{\"annotations\":{\"role\":\"material\"},\"digest\":{\"sha256\":\""
+	    H "\"},\"name\":\"b\"}]") != NULL);
+	CHECK(strstr(s, "\"complete\":false") != NULL && strstr(s, "\"errors\":1") != NULL);
+	CHECK(strstr(s, "\"unreadMaterials\":1") != NULL && strstr(s, "\"reads\":true") != NULL);
+	CHECK(strstr(s, "\"backend\":\"fanotify\"") != NULL);
+	free(s);
+	jv_free(v);
+	v = events("{\"seq\":1,\"type\":\"file.read\",\"path\":\"a\",\"sha256\":\"ABC\"}\n", &line);
+	CHECK(!jv_is_valid(v) && line == 1);
+	CHECK(strcmp(gl_json_errmsg(v, msg, sizeof msg), "file.read sha256 is not 64 lowercase hex digits") == 0);
+	v = events("{\"seq\":1,\"type\":\"file.read\",\"path\":\"a\"}\n", &line);
+	CHECK(strcmp(gl_json_errmsg(v, msg, sizeof msg), "file.read has neither sha256 nor error") == 0);
 	v = events("{\"seq\":1,\"type\":\"a\"}\n{\"seq\":1,\"type\":\"b\"}\n", &line);
 	CHECK(!jv_is_valid(v) && line == 2);
 	CHECK(strcmp(gl_json_errmsg(v, msg, sizeof msg), "seq does not increase") == 0);

@@ -57,7 +57,7 @@ main(void)
 	char ids[1][GL_SHA256_HEX], dir[] = "/tmp/verify_test.XXXXXX", p1[64], p2[64];
 	char payload[1024], hex[GL_SHA256_HEX], *env;
 	struct gl_verify v = { .keys = &k, .ids = ids, .nkeys = 1, .threshold = 1,
-	    .expect = "https://slsa.dev/provenance/v1" };
+	    .expect = "https://slsa.dev/provenance/v1", .type = GL_DSSE_INTOTO };
 	struct gl_verify_result r;
 	size_t len;
 
@@ -111,8 +111,24 @@ main(void)
 	v.chain = dir;
 	CHECK(gl_verify_file(&v, p2, &r) == 0);
 	CHECK(jv_array_length(jv_copy(r.chain)) == 2 && v.nlinks == 2);
-	CHECK(strcmp(check_name(&r, 7), "chain") == 0);
+	CHECK(strcmp(check_name(&r, 7), "files") == 0);
+	CHECK(strcmp(check_name(&r, 9), "chain") == 0);
 	gl_verify_result_free(&r);
+	/* only the verified bytes go on (DSSE v1.0.2; attestation-standards 7 #11) */
+	{
+		char out[96], *got;
+		size_t glen;
+		snprintf(out, sizeof out, "%s/payload.out", dir);
+		v.payload_out = out;
+		CHECK(gl_verify_file(&v, p2, &r) == 0);
+		CHECK(gl_io_read_file(out, 1 << 20, &got, &glen) == 0);
+		CHECK(glen == strlen(payload) && memcmp(got, payload, glen) == 0);
+		CHECK(glen == r.env.len && memcmp(got, r.env.payload, glen) == 0);
+		free(got);
+		unlink(out);
+		v.payload_out = NULL;
+		gl_verify_result_free(&r);
+	}
 	/* the parent gone from the index's files: the link fails */
 	CHECK(unlink(p1) == 0);
 	CHECK(gl_verify_file(&v, p2, &r) == GL_EX_SYS);
