@@ -21,7 +21,8 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: gl-netfilter [-p profile] [--allow-domain name] [--allow-private]\n"
-	    "                    [--upstream addr] [--report file] [--events file] -- command [arg ...]\n"
+	    "                    [--upstream addr] [--report file] [--events file] [--wait]\n"
+	    "                    -- command [arg ...]\n"
 	    "       gl-netfilter [-p profile] [--allow-domain name] [--allow-private]\n"
 	    "                    [--upstream addr] --dry-run\n");
 }
@@ -37,6 +38,7 @@ main(int argc, char *argv[])
 		{ "allow-domain", required_argument, NULL, 'a' },
 		{ "allow-private", no_argument, NULL, 'P' },
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "wait", no_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -60,6 +62,7 @@ main(int argc, char *argv[])
 			break;
 		case 'P': o.allow_private = 1; break;
 		case 'n': o.dry_run = 1; break;
+		case 'w': o.wait_teardown = 1; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("gl-netfilter %s\n", GL_VERSION); return 0;
 		default: usage(stderr); return GL_EX_SETUP;
@@ -81,39 +84,30 @@ main(int argc, char *argv[])
 	}
 	if (gl_profile_load(&prof, o.profile, home, errbuf, sizeof errbuf) < 0)
 		errx(GL_EX_SETUP, "%s", errbuf);
+	code = GL_EX_SETUP;
 	if (gl_egress_plan(&s, &o, &prof, errbuf, sizeof errbuf) < 0) {
 		warnx("%s", errbuf);
-		if (s.hint != NULL)
-			fprintf(stderr, "gl-netfilter: hint: %s\n", s.hint);
-		gl_profile_free(&prof);
-		return GL_EX_SETUP;
+		goto out;
 	}
 	if (o.dry_run) {
-		code = gl_json_write_line(stdout, gl_egress_report(&s)) < 0 || fclose(stdout) == EOF;
-		if (code)
+		if (gl_json_write_line(stdout, gl_egress_report(&s)) < 0 || fclose(stdout) == EOF)
 			warn("stdout");
-		gl_egress_free(&s);
-		gl_profile_free(&prof);
-		return code ? GL_EX_SETUP : 0;
+		else
+			code = 0;
+		goto out;
 	}
 	if (geteuid() != 0) {
 		warnx("an unprivileged network namespace with an upstream link is not supported yet");
-		fprintf(stderr, "gl-netfilter: hint: run as root, or use a profile with "
-		    "default = deny and no allow_domains (gl-jail alone gives no network)\n");
-		gl_egress_free(&s);
-		gl_profile_free(&prof);
-		return GL_EX_SETUP;
+		s.hint = "run as root, or use a profile with default = deny and no allow_domains "
+		    "(gl-jail alone gives no network)";
+		goto out;
 	}
 	/* fail closed: nothing runs unless the namespace, link, rules and
 	 * resolver are all in place */
 	if (gl_egress_setup(&s, errbuf, sizeof errbuf) < 0) {
 		warnx("%s", errbuf);
-		if (s.hint != NULL)
-			fprintf(stderr, "gl-netfilter: hint: %s\n", s.hint);
 		gl_egress_teardown(&s);
-		gl_egress_free(&s);
-		gl_profile_free(&prof);
-		return GL_EX_SETUP;
+		goto out;
 	}
 	code = gl_egress_run(&s, argv, errbuf, sizeof errbuf);
 	if (code < 0)
@@ -121,10 +115,15 @@ main(int argc, char *argv[])
 	gl_egress_teardown(&s);
 	if (o.report != NULL && code >= 0 && gl_egress_write_report(&s, o.report) < 0) {
 		warn("%s", o.report);
-		code = GL_EX_SETUP;
+		code = -1;
 	}
+	if (code < 0)
+		code = GL_EX_SETUP;
+out:
+	if (code == GL_EX_SETUP && s.hint != NULL)
+		fprintf(stderr, "gl-netfilter: hint: %s\n", s.hint);
 	gl_egress_free(&s);
 	gl_profile_free(&prof);
 	gl_strv_free(&o.domains);
-	return code < 0 ? GL_EX_SETUP : code;
+	return code;
 }

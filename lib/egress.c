@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sched.h>
@@ -119,7 +120,7 @@ gl_egress_plan(struct gl_egress *e, const struct gl_egress_opts *o, const struct
 	memset(e, 0, sizeof *e);
 	e->o = o;
 	e->prof = p;
-	e->hfd = e->sfd = e->guard_w = -1;
+	e->hfd = e->sfd = e->guard_w = e->guard_done = -1;
 	e->lfd[0] = e->lfd[1] = e->lfd[2] = e->lfd[3] = -1;
 	e->code = -1;
 	e->allow_dns = p->allow_dns;
@@ -244,53 +245,80 @@ gl_egress_report(const struct gl_egress *e)
 	return r;
 }
 
-/* The host side, undone by the guard: the NAT table, the veth (its peer
- * goes with it), forwarding, the resolv.conf copy.  Idempotent. */
+/* The host side, undone by the guard: the NAT table, forwarding, the
+ * resolv.conf copy.  Idempotent. */
 static void
 host_cleanup(const struct gl_egress *e, int fwd)
 {
 	struct mnl_socket *nl = gl_nft_open();
+	struct if_nameindex *ifs, *i;
 
 	if (nl != NULL) {
 		gl_nft_delete(nl, e->nattable);
 		gl_nft_close(nl);
 	}
-	gl_netns_del(e->hostif);
+	/* forwarding goes off again only if we turned it on and no other
+	 * session's link still needs it */
+	if (fwd && (ifs = if_nameindex()) != NULL) {
+		for (i = ifs; i->if_index != 0; i++)
+			if (strncmp(i->if_name, "glh", 3) == 0 && strcmp(i->if_name, e->hostif) != 0)
+				fwd = 0;
+		if_freenameindex(ifs);
+	}
 	if (fwd)
 		gl_netns_forward_off(fwd);
 	unlink(e->resolvconf);
 }
 
 /* The guard: outlives us, waits for the pipe to close (our exit, however
- * it happens), then tears the host side down. */
+ * it happens), then tears the host side down, says so by closing done,
+ * and last deletes the veth: the kernel's RCU wait makes that slow (tens
+ * of milliseconds), and the namespace's end would remove it anyway. */
 static int
 start_guard(struct gl_egress *e)
 {
-	int p[2], fwd = 0;
+	int p[2], d[2], fwd = 0, keep[2], null;
 	unsigned char c;
 	ssize_t n;
 
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return -1;
+	if (pipe2(d, O_CLOEXEC) < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
 	if ((e->guard = fork()) < 0)
 		return -1;
 	if (e->guard == 0) {
-		close(p[1]);
 		signal(SIGINT, SIG_IGN);
 		signal(SIGTERM, SIG_IGN);
 		signal(SIGHUP, SIG_IGN);
 		signal(SIGQUIT, SIG_IGN);
-		gl_io_close_from(3, &p[0], 1);
+		/* nobody waits on our stdout: a caller reading it would hang */
+		if ((null = open("/dev/null", O_RDWR)) >= 0) {
+			dup2(null, 0);
+			dup2(null, 1);
+		}
+		keep[0] = p[0];
+		keep[1] = d[1];
+		gl_io_close_from(3, keep, 2);
 		while ((n = read(p[0], &c, 1)) != 0)
 			if (n == 1)
 				fwd = c;
 			else if (errno != EINTR)
 				break;
 		host_cleanup(e, fwd);
+		if (null >= 0)
+			dup2(null, 2);
+		close(d[1]);
+		gl_netns_del(e->hostif);
 		_exit(0);
 	}
 	close(p[0]);
+	close(d[1]);
 	e->guard_w = p[1];
+	e->guard_done = d[0];
 	return 0;
 }
 
@@ -518,7 +546,8 @@ gl_egress_run(struct gl_egress *e, char **argv, char *err, size_t errsz)
 void
 gl_egress_teardown(struct gl_egress *e)
 {
-	int i, st;
+	char c;
+	int i;
 
 	for (i = 0; i < 4; i++)
 		if (e->lfd[i] >= 0) {
@@ -535,12 +564,15 @@ gl_egress_teardown(struct gl_egress *e)
 		close(e->sfd);
 		e->sfd = -1;
 	}
-	/* the guard does the host side, now or if we had died */
+	/* the guard does the host side, now or if we had died; we wait for
+	 * it only when asked (tests, scripts that check the host right after) */
 	if (e->guard_w >= 0) {
 		close(e->guard_w);
 		e->guard_w = -1;
-		while (waitpid(e->guard, &st, 0) < 0 && errno == EINTR)
+		while (e->o->wait_teardown && read(e->guard_done, &c, 1) < 0 && errno == EINTR)
 			;
+		close(e->guard_done);
+		e->guard_done = -1;
 	}
 	if (e->hfd >= 0) {
 		close(e->hfd);

@@ -22,6 +22,7 @@ struct gl_egress_opts {
 	struct gl_strv domains;		/* --allow-domain: more names */
 	int allow_private;		/* --allow-private */
 	int dry_run;			/* --dry-run */
+	int wait_teardown;		/* --wait: exit after the host is clean */
 };
 
 struct gl_egress {
@@ -41,6 +42,7 @@ struct gl_egress {
 	int lfd[4];			/* resolver: udp4, udp6, tcp4, tcp6 */
 	pid_t guard, child;
 	int guard_w;			/* the guard tears down when this closes */
+	int guard_done;			/* and closes this when the host is clean */
 	int fwd;			/* forwarding knobs we turned on */
 	FILE *events;
 	unsigned long long seq;

@@ -236,13 +236,19 @@ hello 198.51.100.10 443" ]
 	[ ! -s "$T/host.log" ]
 }
 
-@test "gl-netfilter: the host side is torn down after the run" {
+@test "gl-netfilter: the host side is torn down after the run (--wait)" {
+	NF_ARGS=(--wait)
 	run -0 --separate-stderr probe tcp -4 allowed.test 443
-	run -0 in_host ip -o link
-	[[ "$output" != *glh* ]]
+	# at once: the NAT table and forwarding
 	run -0 in_host nft list tables
 	[[ "$output" != *gleisner* ]]
 	[ "$(in_host sysctl -n net.ipv4.ip_forward)" = 0 ]
+	[ "$(in_host sysctl -n net.ipv6.conf.all.forwarding)" = 0 ]
+	# soon after: the veth
+	local i
+	for i in $(seq 30); do in_host ip -o link | grep -q glh || break; sleep 0.1; done
+	run -0 in_host ip -o link
+	[[ "$output" != *glh* ]]
 }
 
 @test "gl-netfilter: killed with SIGKILL, its guard still tears the host side down" {
