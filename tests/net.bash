@@ -81,8 +81,8 @@ net_world_up() {
 	ip netns exec "$NET_W" /usr/bin/python3 "$REPO/tests/fixtures/net/world.py" "$d/world.log" \
 		443,8443,53,853 443,53,853 > "$d/world.ready" 2>"$d/world.err" 3>&- &
 	echo $! > "$d/world.pid"
-	local i
-	for i in $(seq 50); do
+	local _
+	for _ in $(seq 50); do
 		grep -q ready "$d/world.ready" 2>/dev/null && [ -s "$d/dns.log" ] && return 0
 		sleep 0.1
 	done

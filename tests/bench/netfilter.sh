@@ -39,11 +39,12 @@ time_runs() {
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }'; }
 
-nf="$bin/gl-netfilter -p $work/nf.ini --upstream 127.0.0.1"
+nf="$bin/gl-netfilter"
 bare=$(time_runs true)
-alone=$(time_runs $nf -- true)
+alone=$(time_runs "$nf" -p "$work/nf.ini" --upstream 127.0.0.1 -- true)
 jail=$(time_runs "$bin/gl-jail" -p "$work/nf.ini" -d "$work/nf-proj" -- true)
-both=$(time_runs $nf -- "$bin/gl-jail" --share-net -p "$work/nf.ini" -d "$work/nf-proj" -- true)
+both=$(time_runs "$nf" -p "$work/nf.ini" --upstream 127.0.0.1 -- \
+	"$bin/gl-jail" --share-net -p "$work/nf.ini" -d "$work/nf-proj" -- true)
 added=$((both - jail))
 verdict=$(awk -v a="$added" 'BEGIN { print (a <= 20000) ? "met" : "NOT met" }')
 printf 'bench: true (in a netns)                 %6d us  1.00x (reference)\n' "$bare"
