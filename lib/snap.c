@@ -1720,12 +1720,70 @@ shacmp(const void *a, const void *b)
 	return r ? r : (x > y) - (x < y);
 }
 
+struct pair {
+	size_t from, to;
+};
+
+static struct dent *pairbase;
+
+static int
+paircmp(const void *x, const void *y)
+{
+	const struct dent *a = &pairbase[((const struct pair *)x)->from];
+	const struct dent *b = &pairbase[((const struct pair *)y)->from];
+
+	return pathcmp(a->path, a->len, b->path, b->len);
+}
+
+/* The entries below d[i] ("path/..."): they follow it, contiguous, in byte
+ * order; the count. */
+static size_t
+below_count(const struct dent *d, size_t n, size_t i)
+{
+	size_t k = i + 1;
+
+	while (k < n && d[k].len > d[i].len + 1 && memcmp(d[k].path, d[i].path, d[i].len) == 0 &&
+	    d[k].path[d[i].len] == '/')
+		k++;
+	return k - i - 1;
+}
+
+/* 1 when directory a[i] holds exactly what b[j] holds: the same names below
+ * it, each the same type and (files) the same digest, and at least one file */
+static int
+same_tree(const struct dent *a, size_t na, size_t i, const struct dent *b, size_t nb, size_t j)
+{
+	size_t n = below_count(a, na, i), k, files = 0;
+	const char *x, *y;
+
+	if (n == 0 || n != below_count(b, nb, j))
+		return 0;
+	for (k = 1; k <= n; k++) {
+		const struct dent *p = &a[i + k], *q = &b[j + k];
+		if (p->len - a[i].len != q->len - b[j].len ||
+		    memcmp(p->path + a[i].len, q->path + b[j].len, p->len - a[i].len) != 0)
+			return 0;
+		x = gl_json_str(p->e, "type");
+		y = gl_json_str(q->e, "type");
+		if (x == NULL || y == NULL || strcmp(x, y) != 0)
+			return 0;
+		x = gl_json_str(p->e, "sha256");
+		y = gl_json_str(q->e, "sha256");
+		if ((x == NULL) != (y == NULL) || (x != NULL && strcmp(x, y) != 0))
+			return 0;
+		files += x != NULL;
+	}
+	return files > 0;
+}
+
 jv
 gl_snap_diff(jv pre, jv post)
 {
 	struct dent *a, *b;
 	size_t na, nb, i = 0, j = 0, k, *dl = NULL, *al = NULL, nd = 0, nadd = 0, lo, hi;
 	jv added = jv_array(), deleted = jv_array(), modified = jv_array(), renamed = jv_array();
+	struct pair *pairs = NULL;
+	size_t np = 0;
 	jv c, out, ca, cb;
 	int cmp, complete;
 
@@ -1738,7 +1796,8 @@ gl_snap_diff(jv pre, jv post)
 	b = decode(post, &nb);
 	if (a == NULL || b == NULL ||
 	    (dl = malloc((na + 1) * sizeof *dl)) == NULL ||
-	    (al = malloc((nb + 1) * sizeof *al)) == NULL) {
+	    (al = malloc((nb + 1) * sizeof *al)) == NULL ||
+	    (pairs = malloc((na + 1) * sizeof *pairs)) == NULL) {
 		out = jv_invalid_with_msg(jv_string(strerror(ENOMEM)));
 		goto done;
 	}
@@ -1795,11 +1854,34 @@ gl_snap_diff(jv pre, jv post)
 				continue;
 			b[cand[lo]].used = 1;
 			a[dl[k]].used = 1;
-			c = jv_object_set(jv_object(), jv_string("from"), jv_copy(a[dl[k]].e));
-			c = jv_object_set(c, jv_string("to"), jv_copy(b[cand[lo]].e));
-			renamed = jv_array_append(renamed, c);
+			pairs[np].from = dl[k];
+			pairs[np++].to = cand[lo];
 		}
 		free(cand);
+	}
+	/* directories: a deleted one whose whole content is under an added one */
+	for (k = 0; k < nd; k++) {
+		const char *t = gl_json_str(a[dl[k]].e, "type");
+		size_t m;
+		if (t == NULL || strcmp(t, "dir") != 0 || a[dl[k]].used)
+			continue;
+		for (m = 0; m < nadd; m++) {
+			t = gl_json_str(b[al[m]].e, "type");
+			if (t == NULL || strcmp(t, "dir") != 0 || b[al[m]].used ||
+			    !same_tree(a, na, dl[k], b, nb, al[m]))
+				continue;
+			a[dl[k]].used = b[al[m]].used = 1;
+			pairs[np].from = dl[k];
+			pairs[np++].to = al[m];
+			break;
+		}
+	}
+	pairbase = a;
+	qsort(pairs, np, sizeof *pairs, paircmp);
+	for (k = 0; k < np; k++) {
+		c = jv_object_set(jv_object(), jv_string("from"), jv_copy(a[pairs[k].from].e));
+		c = jv_object_set(c, jv_string("to"), jv_copy(b[pairs[k].to].e));
+		renamed = jv_array_append(renamed, c);
 	}
 	for (k = 0; k < nd; k++)
 		if (!a[dl[k]].used)
@@ -1830,6 +1912,7 @@ done:
 	free(b);
 	free(dl);
 	free(al);
+	free(pairs);
 	jv_free(pre);
 	jv_free(post);
 	return out;

@@ -256,6 +256,23 @@ PY
 	[ "$(jq -c '[.modified[] | [.path, .changes]]' "$T/d.json")" = '[["keep",["content"]],["swap",["content","size","type"]]]' ]
 }
 
+@test "diff: a renamed directory is one rename, with its subdirectories; different content is not" {
+	mkdir -p "$P/old/sub" "$P/other/x" "$P/empty1"
+	echo a > "$P/old/sub/f"; echo b > "$P/old/g"; echo c > "$P/other/x/h"
+	snap "$P" > "$T/pre.json"
+	mv "$P/old" "$P/new"
+	mv "$P/other" "$P/moved"; echo changed > "$P/moved/x/h"
+	mv "$P/empty1" "$P/empty2"
+	snap "$P" > "$T/post.json"
+	run -0 gl-snapshot diff "$T/pre.json" "$T/post.json"
+	echo "$output" > "$T/d.json"
+	[ "$(jq -c '[.renamed[] | [.from.path, .to.path]]' "$T/d.json")" = \
+	    '[["old","new"],["old/g","new/g"],["old/sub","new/sub"],["old/sub/f","new/sub/f"]]' ]
+	# a directory whose content changed, and an empty one, are a delete and an add
+	[ "$(jq -c '[.added[].path]' "$T/d.json")" = '["empty2","moved","moved/x","moved/x/h"]' ]
+	[ "$(jq -c '[.deleted[].path]' "$T/d.json")" = '["empty1","other","other/x","other/x/h"]' ]
+}
+
 @test "write errors exit 4" {
 	run -4 --separate-stderr sh -c 'gl-snapshot "$1" > /dev/full' sh "$P"
 	[[ $stderr == *"gl-snapshot: stdout: No space left on device"* ]]

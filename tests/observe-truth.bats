@@ -158,11 +158,11 @@ check_files() {
 	# the diff: exactly the truth, no false change
 	jq -e --arg odd "$ODD_B64" '
 	    ([.added[] | .path // .path_b64] | sort) ==
-	        (["created.txt", "dir-to", "dir-to/sub", "fresh", "fresh/a", "fresh/a/b",
-	          "fresh/a/b/leaf.txt", $odd] | sort) and
-	    ([.deleted[].path] | sort) == ["delete-me.txt", "dir-from", "dir-from/sub"] and
-	    ([.renamed[] | [.from.path, .to.path]] | sort) ==
-	        [["dir-from/sub/f.txt", "dir-to/sub/f.txt"], ["rename-from.txt", "rename-to.txt"]] and
+	        (["created.txt", "fresh", "fresh/a", "fresh/a/b", "fresh/a/b/leaf.txt", $odd] | sort) and
+	    ([.deleted[].path] | sort) == ["delete-me.txt"] and
+	    [.renamed[] | [.from.path, .to.path]] ==
+	        [["dir-from", "dir-to"], ["dir-from/sub", "dir-to/sub"],
+	         ["dir-from/sub/f.txt", "dir-to/sub/f.txt"], ["rename-from.txt", "rename-to.txt"]] and
 	    ([.modified[] | [.path, .changes]] | sort) ==
 	        [["append.txt", ["content", "size"]], ["modify.txt", ["content", "size"]],
 	         ["script.sh", ["mode"]]] and
