@@ -14,6 +14,12 @@ teardown() { gl_teardown; }
 @test "gl-verify golden: t9-dup-payload" { golden gl-verify t9-dup-payload; }
 @test "gl-verify golden: truncated" { golden gl-verify truncated; }
 
+@test "gl-verify golden: bundle-accept" { golden gl-verify bundle-accept; }
+@test "gl-verify golden: t2-text" { golden gl-verify t2-text; }
+@test "gl-verify golden: t3-text" { golden gl-verify t3-text; }
+@test "gl-verify golden: policy-typo" { golden gl-verify policy-typo; }
+@test "gl-verify golden: spec-vector" { golden gl-verify spec-vector; }
+@test "gl-verify golden: chain-empty" { golden gl-verify chain-empty; }
 @test "gl-verify golden: every case in tests/golden/gl-verify/ has a test here" {
 	local c n=0
 	for c in "$REPO"/tests/golden/gl-verify/*.args; do
