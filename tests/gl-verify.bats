@@ -379,4 +379,17 @@ chain3() {
 	gl-verify -q -k key.pub --payload-out stmt.json .gleisner/attestation-3.json && jq -e .subject stmt.json
 	gl-verify -k key.pub .gleisner/attestation-3.json | jq -r '.checks[] | select(.status == "fail") | .reason'
 	[ -z "$(gl-verify -k key.pub .gleisner/attestation-3.json | jq -r '.checks[] | select(.status == "fail") | .reason')" ]
+	gl-verify --text --chain .gleisner
+	[ "$(gl-verify --text --chain .gleisner | tail -n 1)" = "Verification PASSED" ]
+	mkdir -p contrib
+	cp -r "$REPO/contrib/policies" contrib/
+	echo '{"require_sandbox":true,"allowed_profiles":["konishi"]}' > p.json
+	# these statements record no sandbox: the policy denies
+	run -1 --separate-stderr gl-verify -k key.pub --policy p.json \
+	    --policy contrib/policies/no-writes-outside-src.jq \
+	    .gleisner/attestation-3.json
+	[[ "$stderr" == *"policy 'require_sandbox': session was NOT sandboxed"* ]]
+	jq -r .payload .gleisner/attestation-3.json | base64 -d |
+	    gl-sign -k "$K/d-ed25519.pem" --raw -o /dev/null --bundle att.sigstore.json
+	gl-verify -k key.pub att.sigstore.json
 }
