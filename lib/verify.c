@@ -247,7 +247,8 @@ index_chain(struct gl_verify *v)
 			}
 			continue;
 		}
-		if (!suffixed(e->d_name, "attestation-", ".json"))
+		if (!suffixed(e->d_name, "attestation-", ".json") ||
+		    suffixed(e->d_name, "attestation-", ".sigstore.json"))
 			continue;
 		if ((l = realloc(v->links, (v->nlinks + 1) * sizeof *l)) == NULL) {
 			v->failed = "realloc";
@@ -650,6 +651,7 @@ gl_verify_newest(const char *dir)
 		return NULL;
 	while ((e = readdir(d)) != NULL)
 		if (suffixed(e->d_name, "attestation-", ".json") &&
+		    !suffixed(e->d_name, "attestation-", ".sigstore.json") &&
 		    (best == NULL || strcmp(e->d_name, best) > 0)) {
 			free(best);
 			if ((best = strdup(e->d_name)) == NULL)

@@ -183,6 +183,14 @@ verify_chain() {
 	[[ "$stderr" == *"fork: attestation-$(id_of 2).json and attestation-$(id_of 3).json both claim"* ]]
 }
 
+@test "chain: Sigstore bundles beside the attestations are not links" {
+	chain10
+	gl-sign -k "$K/d-ed25519.pem" --bundle "$D/attestation-$(id_of 10).sigstore.json" -o /dev/null < "$FIX/s1.json"
+	verify_chain
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .envelope <<<"$output")" = "$(att 10)" ]
+}
+
 @test "chain: --chain on an empty directory is 3" {
 	run -3 --separate-stderr gl-verify -k "$K/d-ed25519.pub" --chain "$D"
 	[ "$stderr" = "gl-verify: $D: no attestation-*.json to verify" ]
