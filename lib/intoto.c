@@ -76,12 +76,19 @@ subject_path(jv sub, size_t *len, int *bad)
 	return p;
 }
 
+static int
+namecmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static enum gl_intoto_step
 subjects(jv subj, char *why, size_t whysz)
 {
 	char name[128];
-	int n, i, j, bad;
-	jv s, nm, dg, sha, other;
+	const char **names;
+	int n, i, bad;
+	jv s, nm, dg, sha;
 	enum gl_intoto_step rc = GL_INTOTO_OK;
 	char *raw;
 	size_t rawlen;
@@ -91,6 +98,10 @@ subjects(jv subj, char *why, size_t whysz)
 		return GL_INTOTO_SUBJECTS_BAD;
 	}
 	n = jv_array_length(jv_copy(subj));
+	if ((names = calloc((size_t)n + 1, sizeof *names)) == NULL) {
+		snprintf(why, whysz, "out of memory");
+		return GL_INTOTO_SUBJECTS_BAD;
+	}
 	for (i = 0; i < n && rc == GL_INTOTO_OK; i++) {
 		s = jv_array_get(jv_copy(subj), i);
 		nm = gl_json_get(s, "name");
@@ -117,19 +128,24 @@ subjects(jv subj, char *why, size_t whysz)
 				rc = GL_INTOTO_OK;
 			free(raw);
 		}
-		for (j = 0; j < i && rc == GL_INTOTO_OK; j++) {
-			other = jv_array_get(jv_copy(subj), j);
-			if (jv_equal(gl_json_get(other, "name"), jv_copy(nm))) {
-				snprintf(why, whysz, "subject \"%s\" appears twice", name);
-				rc = GL_INTOTO_SUBJECTS_BAD;
-			}
-			jv_free(other);
-		}
+		if (rc == GL_INTOTO_OK)
+			names[i] = jv_string_value(nm);	/* held by subj */
 		jv_free(sha);
 		jv_free(dg);
 		jv_free(nm);
 		jv_free(s);
 	}
+	/* names sorted, so a repeated one is found in n log n, not n^2 */
+	if (rc == GL_INTOTO_OK && n > 1) {
+		qsort(names, (size_t)n, sizeof *names, namecmp);
+		for (i = 1; i < n && rc == GL_INTOTO_OK; i++)
+			if (strcmp(names[i - 1], names[i]) == 0) {
+				gl_utf8_sanitize(names[i], strlen(names[i]), name, sizeof name);
+				snprintf(why, whysz, "subject \"%s\" appears twice", name);
+				rc = GL_INTOTO_SUBJECTS_BAD;
+			}
+	}
+	free(names);
 	return rc;
 }
 

@@ -533,7 +533,8 @@ audit_log(const struct gl_verify *v, const char *path, struct gl_verify_result *
 	}
 	w = jv_object_get(jv_copy(logs), jv_string(name));
 	if (log == NULL) {
-		if (strchr(name, '/') != NULL || strcmp(name, "..") == 0 ||
+		if (strcmp(path, "-") == 0 || strchr(name, '/') != NULL ||
+		    strcmp(name, "..") == 0 || strcmp(name, ".") == 0 ||
 		    asprintf(&beside, "%.*s%s", slash ? (int)(slash - path + 1) : 0,
 		    path, name) < 0) {
 			beside = NULL;

@@ -303,6 +303,21 @@ bundle() {	# bundle JQ-EDIT OUT
 	reject "$T/attestation-1.json" "No such file" --audit-log "$T/audit-1.jsonl"
 }
 
+@test "tamper 42: 200000 subjects with one repeated at the end: rejected, quickly" {
+	python3 -c '
+import json, sys
+h = "0" * 64
+subj = [{"name": "f%06d" % i, "digest": {"sha256": h}} for i in range(200000)]
+subj.append({"name": "f000007", "digest": {"sha256": h}})
+sys.stdout.write(json.dumps({"_type": "https://in-toto.io/Statement/v1", "subject": subj,
+    "predicateType": "https://slsa.dev/provenance/v1", "predicate": {}}, separators=(",", ":")))
+' > "$T/p.json"
+	sign_bytes "$T/p.json" "$IT" "$T/x.json"
+	s0=$(date +%s)
+	reject "$T/x.json" 'subject "f000007" appears twice'
+	[ $(( $(date +%s) - s0 )) -lt 20 ]
+}
+
 @test "tamper: none of the cases above was accepted, and there are at least 30" {
 	n=$(grep -c '^@test "tamper [0-9]' "$BATS_TEST_FILENAME")
 	[ "$n" -ge 30 ]
