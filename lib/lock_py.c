@@ -101,10 +101,11 @@ add_hash(jv *p, const char *s)
 static jv
 dist_ref(jv p, const char *url, const char *hash)
 {
-	jv r, h = jv_object(), a;
+	jv r, h, a;
 
 	if (url == NULL)
 		return p;
+	h = jv_object();
 	r = jv_object_set(jv_object_set(jv_object(), jv_string("type"),
 	    jv_string("distribution")), jv_string("url"), jv_string(url));
 	if (hash != NULL && add_hash(&h, hash) == 0)

@@ -105,9 +105,10 @@ gl_lock_ruby_gemfile(const char *buf, size_t len, const char *aux, size_t auxlen
 				const char *q[5] = { NULL, NULL, NULL, NULL, NULL };
 				char *vcs = NULL, *purl;
 				int k = 0;
-				jv p = jv_object_set(jv_object(), jv_string("name"), jv_string(name));
+				jv p;
 				if (ver == NULL)
 					goto bad;
+				p = jv_object_set(jv_object(), jv_string("name"), jv_string(name));
 				p = jv_object_set(p, jv_string("version"), jv_string(ver));
 				if (plat != NULL) {
 					q[k++] = "platform";

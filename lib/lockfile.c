@@ -75,6 +75,107 @@ gl_lockfile_line(const char *buf, size_t len, size_t off)
 	return line;
 }
 
+/* JSON syntax only, before jv sees it: libjq 1.6 leaks a value that is
+ * followed by another without a separator, and reports no useful place */
+struct syn {
+	const char *p, *end, *start;
+	const char *what;
+};
+
+static void
+sp(struct syn *c)
+{
+	while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
+		c->p++;
+}
+
+static int
+syn_value(struct syn *c, int depth)
+{
+	sp(c);
+	if (c->p >= c->end)
+		return c->what = "unexpected end of input", -1;
+	if (depth > 256)
+		return c->what = "nested too deeply", -1;
+	if (*c->p == '{' || *c->p == '[') {
+		char close = *c->p == '{' ? '}' : ']';
+		int obj = close == '}';
+		c->p++;
+		sp(c);
+		if (c->p < c->end && *c->p == close) {
+			c->p++;
+			return 0;
+		}
+		for (;;) {
+			if (obj) {
+				sp(c);
+				if (c->p >= c->end || *c->p != '"')
+					return c->what = "expected a string key", -1;
+				if (syn_value(c, depth + 1) < 0)
+					return -1;
+				sp(c);
+				if (c->p >= c->end || *c->p != ':')
+					return c->what = "expected ':'", -1;
+				c->p++;
+			}
+			if (syn_value(c, depth + 1) < 0)
+				return -1;
+			sp(c);
+			if (c->p < c->end && *c->p == ',') {
+				c->p++;
+				continue;
+			}
+			if (c->p < c->end && *c->p == close) {
+				c->p++;
+				return 0;
+			}
+			return c->what = obj ? "expected ',' or '}'" : "expected ',' or ']'", -1;
+		}
+	}
+	if (*c->p == '"') {
+		for (c->p++; c->p < c->end && *c->p != '"'; c->p++) {
+			if ((unsigned char)*c->p < 0x20)
+				return c->what = "control character in string", -1;
+			if (*c->p == '\\' && ++c->p >= c->end)
+				break;
+		}
+		if (c->p >= c->end)
+			return c->what = "unterminated string", -1;
+		c->p++;
+		return 0;
+	}
+	if (*c->p == '-' || (*c->p >= '0' && *c->p <= '9')) {
+		while (c->p < c->end && strchr("+-.eE0123456789", *c->p) != NULL)
+			c->p++;
+		return 0;
+	}
+	static const char *const lit[] = { "true", "false", "null" };
+	for (size_t i = 0; i < 3; i++)
+		if ((size_t)(c->end - c->p) >= strlen(lit[i]) &&
+		    memcmp(c->p, lit[i], strlen(lit[i])) == 0) {
+			c->p += strlen(lit[i]);
+			return 0;
+		}
+	return c->what = "invalid literal", -1;
+}
+
+/* exactly one JSON value */
+static jv
+one_value(const char *buf, size_t len)
+{
+	struct syn c = { buf, buf + len, buf, NULL };
+
+	if (syn_value(&c, 0) == 0) {
+		sp(&c);
+		if (c.p != c.end)
+			c.what = "unexpected data after the JSON value";
+	}
+	if (c.what != NULL)
+		return jv_invalid_with_msg(jv_string_fmt("%d: %s",
+		    gl_lockfile_line(buf, len, (size_t)(c.p - buf)), c.what));
+	return jv_parse_sized(buf, (int)len);
+}
+
 jv
 gl_lockfile_json(const char *buf, size_t len)
 {
@@ -94,10 +195,13 @@ gl_lockfile_json(const char *buf, size_t len)
 	}
 	/* jv, like JSON.parse in the package managers, keeps the last of
 	 * duplicate keys: the SBOM lists what they would install */
-	v = jv_parse_sized(buf, (int)len);
+	v = one_value(buf, len);
 	if (jv_is_valid(v))
 		return v;
 	msg = jv_invalid_get_msg(v);
+	if (jv_get_kind(msg) == JV_KIND_STRING && jv_string_value(msg)[0] >= '0' &&
+	    jv_string_value(msg)[0] <= '9')
+		return jv_invalid_with_msg(msg);	/* ours: "LINE: what" */
 	m = jv_get_kind(msg) == JV_KIND_STRING ? jv_string_value(msg) : "not JSON";
 	/* "what at line N, column M (while parsing '...')": never quote it */
 	at = strstr(m, " at line ");

@@ -392,6 +392,33 @@ fail:
 	return -1;
 }
 
+char *
+gl_purl_canonical(const char *s)
+{
+	char *t = strdup(s), *q, *out = NULL;
+	struct gl_purl p;
+	int key = 1;
+
+	if (t == NULL)
+		return NULL;
+	if ((q = strchr(t, '?')) != NULL)
+		for (q++; *q && *q != '#'; q++) {
+			if (*q == '=')
+				key = 0;
+			else if (*q == '&')
+				key = 1;
+			else if (key)
+				*q = (char)tolower((unsigned char)*q);
+		}
+	if (gl_purl_parse(t, &p) == 0) {
+		out = gl_purl_build(p.type, p.ns, p.name, p.version, (const char *const *)p.quals,
+		    p.subpath);
+		gl_purl_free(&p);
+	}
+	free(t);
+	return out;
+}
+
 static char *
 build(const char *name, const char *version, const char *qkey, const char *qval)
 {

@@ -25,6 +25,9 @@ struct gl_purl {
 };
 int gl_purl_parse(const char *s, struct gl_purl *p);
 void gl_purl_free(struct gl_purl *p);
+/* The canonical form of a purl read leniently (qualifier keys lowercased
+ * first), or NULL with errno EINVAL. */
+char *gl_purl_canonical(const char *s);
 /* The purl of a Cargo.lock package with a source ("registry+URL",
  * "sparse+URL" or "git+URL[?query]#commit"): crates.io gets no qualifier,
  * other registries repository_url, git vcs_url=git+URL@commit.  For git,
