@@ -97,8 +97,14 @@ main(int argc, char *argv[])
 		goto out;
 	}
 	if (geteuid() != 0) {
-		warnx("an unprivileged network namespace with an upstream link is not supported yet");
-		s.hint = "run as root, or use a profile with default = deny and no allow_domains "
+		/* the unprivileged link would be pasta(1), which needs the tun
+		 * device; root gets veth + NAT instead */
+		warnx("filtered egress needs root (veth + NAT); an unprivileged upstream link "
+		    "is not supported yet");
+		s.hint = access("/dev/net/tun", R_OK | W_OK) < 0 ?
+		    "run as root; a user-mode link (pasta) would also need /dev/net/tun, "
+		    "which this user cannot open" :
+		    "run as root, or use a profile with default = deny and no allow_domains "
 		    "(gl-jail alone gives no network)";
 		goto out;
 	}

@@ -30,6 +30,7 @@
 #include <libmnl/libmnl.h>
 
 #define RESOLV_PATH "/etc/resolv.conf"
+#define HOSTS_PATH "/etc/hosts"
 
 static int
 fail(char *err, size_t errsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -152,6 +153,7 @@ gl_egress_plan(struct gl_egress *e, const struct gl_egress_opts *o, const struct
 	snprintf(e->peerif, sizeof e->peerif, "gls%u", e->idx);
 	snprintf(e->nattable, sizeof e->nattable, "gleisner_%u", e->idx);
 	snprintf(e->resolvconf, sizeof e->resolvconf, "/run/gl-netfilter-%u.resolv", e->idx);
+	snprintf(e->hosts, sizeof e->hosts, "/run/gl-netfilter-%u.hosts", e->idx);
 
 	/* never: the host's own addresses, and both ends of the link */
 	e->plan.nown = gl_netns_own(e->plan.own, GL_NFT_MAXOWN - 2);
@@ -168,14 +170,12 @@ gl_egress_plan(struct gl_egress *e, const struct gl_egress_opts *o, const struct
 	e->res.max_ttl = 3600;
 	e->res.event = dns_event;
 	e->res.ctx = e;
-	if (e->allow_dns && gl_resolv_upstream(&e->res, o->upstream) < 0) {
+	e->pinned = jv_array();
+	if ((e->allow_dns || e->names.n > 0) && gl_resolv_upstream(&e->res, o->upstream) < 0) {
 		e->hint = "name one with --upstream ADDR[:PORT]";
 		return fail(err, errsz, o->upstream != NULL ? "--upstream %s: not an address" :
 		    "no upstream DNS server in %s", o->upstream != NULL ? o->upstream : RESOLV_PATH);
 	}
-	if (!e->allow_dns && e->names.n > 0)
-		fprintf(stderr, "gl-netfilter: warning: %s: allow_dns = false: allowed names cannot be "
-		    "resolved inside\n", p->name);
 	return 0;
 }
 
@@ -229,6 +229,8 @@ gl_egress_report(const struct gl_egress *e)
 	r = jv_object_set(r, jv_string("allow_private"), jv_bool(e->plan.allow_private));
 	r = jv_object_set(r, jv_string("families"), JV_ARRAY(jv_string("ipv4"), jv_string("ipv6")));
 	r = jv_object_set(r, jv_string("resolver"), res);
+	if (!e->allow_dns && !e->plan.allow_all)
+		r = jv_object_set(r, jv_string("pinned"), jv_copy(e->pinned));
 	r = jv_object_set(r, jv_string("link"), link);
 	r = jv_object_set(r, jv_string("ruleset"), jv_object_set(jv_object_set(jv_object_set(
 	    jv_object(), jv_string("family"), jv_string("inet")), jv_string("table"),
@@ -268,6 +270,7 @@ host_cleanup(const struct gl_egress *e, int fwd)
 	if (fwd)
 		gl_netns_forward_off(fwd);
 	unlink(e->resolvconf);
+	unlink(e->hosts);
 }
 
 /* The guard: outlives us, waits for the pipe to close (our exit, however
@@ -343,6 +346,59 @@ listen_on(int family, int type)
 		return -1;
 	}
 	return fd;
+}
+
+/* allow_dns = false: resolve each allowed name once, now, through the
+ * same checks; pin its addresses (no timeout) and list them in a hosts
+ * file for the command, which gets no resolver. */
+static int
+pin(struct gl_egress *e, char *err, size_t errsz)
+{
+	static const uint16_t types[2] = { GL_DNS_A, GL_DNS_AAAA };
+	unsigned char q[GL_DNS_MSG], r[GL_DNS_MSG];
+	struct gl_dns_addr a[GL_DNS_MAXADDR];
+	char addr[INET6_ADDRSTRLEN];
+	size_t i, k, n, na, j;
+	uint32_t ttl;
+	int rcode, fd;
+	jv addrs;
+	FILE *f;
+
+	e->res.min_ttl = e->res.max_ttl = 0;	/* no timeout */
+	if ((f = fopen(e->hosts, "we")) == NULL)
+		return fail(err, errsz, "%s", e->hosts);
+	fprintf(f, "# gl-netfilter: allow_dns = false, names resolved at the start\n"
+	    "127.0.0.1\tlocalhost\n::1\tlocalhost\n");
+	for (i = 0; i < e->names.n; i++) {
+		if (e->names.v[i][0] == '*') {
+			fprintf(stderr, "gl-netfilter: warning: %s: a wildcard cannot be resolved "
+			    "without DNS (allow_dns = false)\n", e->names.v[i]);
+			continue;
+		}
+		addrs = jv_array();
+		for (k = 0; k < 2; k++) {
+			n = gl_dns_make_query((uint16_t)(i * 2 + k), e->names.v[i], types[k], q, sizeof q);
+			if (n == 0 || (n = gl_resolv_answer(&e->res, q, n, r, sizeof r)) == 0 ||
+			    gl_dns_parse_reply(r, n, (uint16_t)(i * 2 + k), types[k], a, GL_DNS_MAXADDR,
+			    &na, &ttl, &rcode) < 0)
+				continue;
+			for (j = 0; j < na; j++) {
+				gl_dns_addr_str(&a[j], addr, sizeof addr);
+				fprintf(f, "%s\t%s\n", addr, e->names.v[i]);
+				addrs = jv_array_append(addrs, jv_string(addr));
+			}
+		}
+		if (jv_array_length(jv_copy(addrs)) == 0)
+			fprintf(stderr, "gl-netfilter: warning: %s: no usable address; it stays "
+			    "unreachable\n", e->names.v[i]);
+		e->pinned = jv_array_append(e->pinned, jv_object_set(jv_object_set(jv_object(),
+		    jv_string("name"), jv_string(e->names.v[i])), jv_string("addresses"), addrs));
+	}
+	fd = fileno(f);
+	if (fflush(f) == EOF || fsync(fd) < 0 || fclose(f) == EOF)
+		return fail(err, errsz, "%s", e->hosts);
+	e->pinned_hosts = 1;
+	return 0;
 }
 
 int
@@ -423,6 +479,8 @@ gl_egress_setup(struct gl_egress *e, char *err, size_t errsz)
 	}
 	if (setns(e->hfd, CLONE_NEWNET) < 0)
 		return fail(err, errsz, "setns(host)");
+	if (!e->allow_dns && !e->plan.allow_all && e->names.n > 0 && pin(e, err, errsz) < 0)
+		return -1;
 
 	/* the resolv.conf the command sees */
 	/* one server: a refusal is final, not retried at another address */
@@ -460,6 +518,12 @@ child(struct gl_egress *e, char **argv, const sigset_t *mask)
 	target = realpath(RESOLV_PATH, NULL);
 	if (target == NULL || mount(e->resolvconf, target, NULL, MS_BIND, NULL) < 0) {
 		cwarn(RESOLV_PATH);
+		_exit(GL_EX_SETUP);
+	}
+	free(target);
+	if (e->pinned_hosts && ((target = realpath(HOSTS_PATH, NULL)) == NULL ||
+	    mount(e->hosts, target, NULL, MS_BIND, NULL) < 0)) {
+		cwarn(HOSTS_PATH);
 		_exit(GL_EX_SETUP);
 	}
 	free(target);
@@ -603,4 +667,6 @@ void
 gl_egress_free(struct gl_egress *e)
 {
 	gl_strv_free(&e->names);
+	jv_free(e->pinned);
+	e->pinned = jv_null();
 }

@@ -35,7 +35,9 @@ struct gl_egress {
 	int allow_dns;
 	/* the link: host side h, sandbox side s */
 	unsigned idx;
-	char hostif[16], peerif[16], nattable[32], resolvconf[64];
+	char hostif[16], peerif[16], nattable[32], resolvconf[64], hosts[64];
+	jv pinned;			/* allow_dns = false: [{name, addresses}] */
+	int pinned_hosts;		/* the hosts file is written */
 	struct gl_dns_addr h4, s4, h6, s6;
 	int hfd, sfd;			/* host and sandbox network namespaces */
 	struct mnl_socket *nft, *nflog;	/* both in the sandbox namespace */

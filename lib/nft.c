@@ -593,7 +593,8 @@ gl_nft_allow(struct mnl_socket *nl, const struct gl_dns_addr *a, uint32_t timeou
 	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, NFPROTO_INET);
 	e = nftnl_set_elem_alloc();
 	nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, a->b, a->family == AF_INET ? 4 : 16);
-	nftnl_set_elem_set_u64(e, NFTNL_SET_ELEM_TIMEOUT, (uint64_t)timeout_s * 1000);
+	if (timeout_s > 0)	/* else the set's default: never */
+		nftnl_set_elem_set_u64(e, NFTNL_SET_ELEM_TIMEOUT, (uint64_t)timeout_s * 1000);
 	nftnl_set_elem_add(s, e);
 	set_add(&t, s, 1);
 	nftnl_set_free(s);

@@ -34,7 +34,8 @@ jv gl_nft_describe(const struct gl_nft_plan *p);
 /* Install the sandbox table through nl (in the sandbox namespace), in one
  * transaction. */
 int gl_nft_install(struct mnl_socket *nl, const struct gl_nft_plan *p);
-/* Add a to the allow4/allow6 set for timeout_s seconds (refreshing it). */
+/* Add a to the allow4/allow6 set for timeout_s seconds (refreshing it);
+ * 0: for good. */
 int gl_nft_allow(struct mnl_socket *nl, const struct gl_dns_addr *a, uint32_t timeout_s);
 /* Host side: a table "table" that masquerades net4/len4 and net6/len6 and
  * lets ifname's traffic through the forward hook. */

@@ -188,6 +188,26 @@ hello 198.51.100.10 443" ]
 	[[ "$output" == "reply probe" ]]
 }
 
+@test "gl-netfilter: allow_dns = false: names resolved once at the start, pinned, in /etc/hosts" {
+	printf 'name = nodns\n\n[network]\ndefault = deny\nallow_dns = false\n%s\n%s\n%s\n' \
+	    'allow_domains = allowed.test' 'allow_domains = loop.test' 'allow_ports = 443' > "$T/nodns.ini"
+	run -0 --separate-stderr nf -p "$T/nodns.ini" -- sh -c "
+		grep -c allowed.test /etc/hosts
+		$NET_CLIENT tcp -4 allowed.test 443
+		$NET_CLIENT tcp -6 allowed.test 443
+		$NET_CLIENT dns allowed.test A 127.0.0.1
+		$NET_CLIENT tcp 198.51.100.20 443"
+	[ "${lines[0]}" = 2 ]
+	[ "${lines[1]}" = "hello 198.51.100.10 443" ]
+	[ "${lines[2]}" = "hello 2001:db8:200::10 443" ]
+	[[ "${lines[3]}" == fail* ]]
+	[ "${lines[4]}" = "fail ConnectionRefusedError" ]
+	[[ "$stderr" == *"loop.test: no usable address; it stays unreachable"* ]]
+	jq -e '.resolver == null and .pinned == [{"name": "allowed.test",
+	    "addresses": ["198.51.100.10", "2001:db8:200::10"]}, {"name": "loop.test", "addresses": []}]' \
+	    "$T/rep.json"
+}
+
 @test "gl-netfilter: inside gl-jail --share-net the rules cannot be changed (no capability)" {
 	"$GL_BIN/gl-jail" --help | grep -q -- --share-net || skip "gl-jail has no --share-net"
 	cat >> "$T/p.ini" <<-EOF
