@@ -409,7 +409,7 @@ gl_egress_setup(struct gl_egress *e, char *err, size_t errsz)
 	int fd, n;
 
 	errno = 0;
-	if (e->o->events != NULL && (e->events = fopen(e->o->events, "we")) == NULL)
+	if (e->o->events != NULL && (e->events = fopen(e->o->events, "ae")) == NULL)
 		return fail(err, errsz, "%s", e->o->events);
 	if ((e->hfd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC)) < 0)
 		return fail(err, errsz, "/proc/self/ns/net");
@@ -521,12 +521,14 @@ child(struct gl_egress *e, char **argv, const sigset_t *mask)
 		_exit(GL_EX_SETUP);
 	}
 	free(target);
-	if (e->pinned_hosts && ((target = realpath(HOSTS_PATH, NULL)) == NULL ||
-	    mount(e->hosts, target, NULL, MS_BIND, NULL) < 0)) {
-		cwarn(HOSTS_PATH);
-		_exit(GL_EX_SETUP);
+	if (e->pinned_hosts) {
+		target = realpath(HOSTS_PATH, NULL);
+		if (target == NULL || mount(e->hosts, target, NULL, MS_BIND, NULL) < 0) {
+			cwarn(HOSTS_PATH);
+			_exit(GL_EX_SETUP);
+		}
+		free(target);
 	}
-	free(target);
 	sigprocmask(SIG_SETMASK, mask, NULL);
 	code = gl_exec(argv);
 	cwarn(argv[0]);

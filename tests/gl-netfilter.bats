@@ -317,6 +317,13 @@ hello 198.51.100.10 443" ]
 	jq -se 'map(.seq) == [range(1; length + 1)]' "$T/ev.jsonl"
 }
 
+@test "gl-netfilter: the upstream defaults to the host's resolv.conf" {
+	run -0 --separate-stderr in_host "$GL_BIN/gl-netfilter" -p "$T/p.ini" --report "$T/rep.json" \
+	    -- $NET_CLIENT tcp -4 allowed.test 443
+	[ "$output" = "hello 198.51.100.10 443" ]
+	jq -e '.resolver.upstream == "198.51.100.53:53"' "$T/rep.json"
+}
+
 @test "gl-netfilter: fails closed: with no working upstream nothing runs" {
 	run -125 --separate-stderr in_host "$GL_BIN/gl-netfilter" -p "$T/p.ini" --upstream nonsense \
 	    -- touch "$T/ran"

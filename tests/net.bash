@@ -50,6 +50,9 @@ net_world_up() {
 	ip -n "$NET_H" -6 addr add 2001:db8:100::2/64 dev "glwh$NET_ID" nodad
 	ip -n "$NET_H" route add default via 198.51.100.1
 	ip -n "$NET_H" -6 route add default via 2001:db8:100::1
+	# ip netns exec binds this over /etc/resolv.conf in the fake host
+	mkdir -p "/etc/netns/$NET_H"
+	echo "nameserver 198.51.100.53" > "/etc/netns/$NET_H/resolv.conf"
 	# answers come back to the host's NAT through the world's link
 	ip -n "$NET_W" route add 10.0.0.0/8 via 198.51.100.2 2>/dev/null || true
 	# ICMP echo requests that reach the world are counted
@@ -97,6 +100,7 @@ net_world_down() {
 		[ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null
 	done
 	if [ -n "${NET_H:-}" ]; then
+		rm -rf "/etc/netns/$NET_H"
 		ip netns del "$NET_H" 2>/dev/null
 		ip netns del "$NET_W" 2>/dev/null
 	fi
