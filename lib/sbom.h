@@ -42,12 +42,17 @@ jv gl_sbom_bare(jv comps, jv deps, jv props, const char *spec, const char *ts,
  * keys, with a serialNumber that is the UUIDv5 of everything else, and a
  * newline.  Serialised once.  NULL with errno on failure. */
 char *gl_sbom_render(jv doc, size_t *len);
+/* v (consumed) as compact JSON with sorted keys: the bytes
+ * jv_dump_string(v, JV_PRINT_SORTED) gives, written faster.  Numbers must
+ * be integers below 2^53.  malloc'ed, NUL-terminated, no newline. */
+char *gl_sbom_dump(jv v, size_t *len);
 /* gl_sbom_bare and gl_sbom_render, parsed back: the whole document. */
 jv gl_sbom_document(jv comps, jv deps, jv props, const char *spec, const char *ts,
     const char *base);
 /* What the schema cannot check in doc (consumed): duplicate bom-refs,
- * dangling or duplicate dependency refs, hash length against alg, purls that
- * are not canonical.  An array of one-line messages, empty when fine. */
-jv gl_sbom_check(jv doc);
+ * dangling or duplicate dependency refs, hash length against alg, and (when
+ * purls is set) purls that are not canonical.  A sorted array of one-line
+ * messages, empty when fine. */
+jv gl_sbom_check(jv doc, int purls);
 
 #endif

@@ -125,10 +125,10 @@ main(void)
 
 		/* the checks: our document passes, a dangling edge does not */
 		a = gl_sbom_bare(comps, deps, jv_array(), "1.5", "2026-01-01T00:00:00Z", "p");
-		b = gl_sbom_check(jv_copy(a));
+		b = gl_sbom_check(jv_copy(a), 1);
 		CHECK(jv_array_length(b) == 0);
 		a = jv_setpath(a, parse("[\"dependencies\",0,\"dependsOn\"]"), parse("[\"nope\",\"nope\"]"));
-		b = gl_sbom_check(a);
+		b = gl_sbom_check(a, 1);
 		s = dump(b);
 		CHECK(s != NULL && strstr(s, "dependsOn nope names no component") && strstr(s, "dependsOn nope twice"));
 		free(s);
