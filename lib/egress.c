@@ -3,7 +3,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sched.h>
@@ -253,19 +252,14 @@ static void
 host_cleanup(const struct gl_egress *e, int fwd)
 {
 	struct mnl_socket *nl = gl_nft_open();
-	struct if_nameindex *ifs, *i;
 
+	/* forwarding goes off again only if we turned it on and no other
+	 * session (its NAT table) still needs it */
 	if (nl != NULL) {
 		gl_nft_delete(nl, e->nattable);
+		if (gl_nft_count_tables(nl, "gleisner_", e->nattable) != 0)
+			fwd = 0;
 		gl_nft_close(nl);
-	}
-	/* forwarding goes off again only if we turned it on and no other
-	 * session's link still needs it */
-	if (fwd && (ifs = if_nameindex()) != NULL) {
-		for (i = ifs; i->if_index != 0; i++)
-			if (strncmp(i->if_name, "glh", 3) == 0 && strcmp(i->if_name, e->hostif) != 0)
-				fwd = 0;
-		if_freenameindex(ifs);
 	}
 	if (fwd)
 		gl_netns_forward_off(fwd);

@@ -651,3 +651,46 @@ gl_nft_delete(struct mnl_socket *nl, const char *tname)
 		return -1;
 	return 0;
 }
+
+struct count {
+	const char *prefix, *except;
+	int n;
+};
+
+static int
+table_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct count *c = data;
+	struct nftnl_table *t = nftnl_table_alloc();
+	const char *name;
+
+	if (t != NULL && nftnl_table_nlmsg_parse(nlh, t) == 0 &&
+	    (name = nftnl_table_get_str(t, NFTNL_TABLE_NAME)) != NULL &&
+	    strncmp(name, c->prefix, strlen(c->prefix)) == 0 && strcmp(name, c->except) != 0)
+		c->n++;
+	nftnl_table_free(t);
+	return MNL_CB_OK;
+}
+
+int
+gl_nft_count_tables(struct mnl_socket *nl, const char *prefix, const char *except)
+{
+	char buf[16384];
+	struct nlmsghdr *nlh;
+	struct count c = { prefix, except, 0 };
+	uint32_t seq = (uint32_t)time(NULL);
+	ssize_t n;
+	int r;
+
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, NFPROTO_INET, NLM_F_DUMP, seq);
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+		return -1;
+	while ((n = mnl_socket_recvfrom(nl, buf, sizeof buf)) > 0) {
+		r = mnl_cb_run(buf, (size_t)n, seq, mnl_socket_get_portid(nl), table_cb, &c);
+		if (r < 0)
+			return -1;
+		if (r == MNL_CB_STOP)
+			break;
+	}
+	return n < 0 ? -1 : c.n;
+}

@@ -41,6 +41,8 @@ int gl_nft_allow(struct mnl_socket *nl, const struct gl_dns_addr *a, uint32_t ti
  * lets ifname's traffic through the forward hook. */
 int gl_nft_nat(struct mnl_socket *nl, const char *table, const char *ifname, const struct gl_dns_addr *net4, int len4,
     const struct gl_dns_addr *net6, int len6);
+/* How many inet tables are named prefix* (but not except); -1 on error. */
+int gl_nft_count_tables(struct mnl_socket *nl, const char *prefix, const char *except);
 /* Delete table (inet) in the current namespace; ENOENT is not an error. */
 int gl_nft_delete(struct mnl_socket *nl, const char *table);
 
