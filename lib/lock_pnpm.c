@@ -86,6 +86,15 @@ split_key(int major, const char *key, jv *name, jv *ver)
 	free(b);
 }
 
+/* a YAML boolean (every scalar is a string here) */
+static int
+yes(jv obj, const char *key)
+{
+	const char *v = gl_json_str(obj, key);
+
+	return v != NULL && strcmp(v, "true") == 0;
+}
+
 static jv
 bad(const char *where, const char *what)
 {
@@ -267,9 +276,9 @@ gl_lock_pnpm(const char *buf, size_t len, const char *aux, size_t auxlen)
 			} else
 				p = jv_object_set(p, jv_string("hashes"), h);
 		}
-		if (flags && jv_equal(gl_json_get(m, "dev"), jv_true()))
+		if (flags && yes(m, "dev"))
 			p = jv_object_set(p, jv_string("scope"), jv_string("excluded"));
-		else if (flags && jv_equal(gl_json_get(m, "optional"), jv_true()))
+		else if (flags && yes(m, "optional"))
 			p = jv_object_set(p, jv_string("scope"), jv_string("optional"));
 		d = indices(dep_keys(major, gl_json_get(node, "dependencies"), NULL), jv_copy(index));
 		d = jv_array_concat(d, indices(dep_keys(major, gl_json_get(node,

@@ -218,13 +218,16 @@ X
 	[ "$(jq '[.components[].hashes[]? | select(.alg != "SHA-512" or (.content | test("^[0-9a-f]{128}$") | not))] | length' "$T/v3.json")" = 0 ]
 }
 
-@test "yarn v1, yarn Berry and pnpm 9 agree with package-lock.json on the same project" {
+@test "yarn v1, yarn Berry and pnpm 5, 6 and 9 agree with package-lock.json on the same project" {
 	gl-sbom "$FIX/lockfiles/npm-v3" > "$T/npm.json"
 	purls "$T/npm.json" > "$T/npm.tsv"
 	gl-sbom "$FIX/lockfiles/pnpm-v9" > "$T/pnpm.json"
 	purls "$T/pnpm.json" | cmp - "$T/npm.tsv"
+	# pnpm 8 writes lockfileVersion 6.0, pnpm 7 5.4 (and installs no peers)
+	gl-sbom "$FIX/lockfiles/pnpm-v6" | purls /dev/stdin | cmp - "$T/npm.tsv"
 	# yarn installs no peer dependencies: lodash.noop is not in yarn.lock
 	grep -v lodash.noop "$T/npm.tsv" > "$T/npm-nopeer.tsv"
+	gl-sbom "$FIX/lockfiles/pnpm-v5" | purls /dev/stdin | cmp - "$T/npm-nopeer.tsv"
 	gl-sbom "$FIX/lockfiles/yarn-v1" > "$T/y1.json"
 	purls "$T/y1.json" | cmp - "$T/npm-nopeer.tsv"
 	gl-sbom "$FIX/lockfiles/yarn-berry" > "$T/berry.json"

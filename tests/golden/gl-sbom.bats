@@ -26,6 +26,8 @@ teardown() { gl_teardown; }
 @test "gl-sbom golden: npm-v1" { golden gl-sbom npm-v1; }
 @test "gl-sbom golden: npm-v3" { golden gl-sbom npm-v3; }
 @test "gl-sbom golden: pipenv" { golden gl-sbom pipenv; }
+@test "gl-sbom golden: pnpm-v5" { golden gl-sbom pnpm-v5; }
+@test "gl-sbom golden: pnpm-v6" { golden gl-sbom pnpm-v6; }
 @test "gl-sbom golden: pnpm-v9" { golden gl-sbom pnpm-v9; }
 @test "gl-sbom golden: poetry" { golden gl-sbom poetry; }
 @test "gl-sbom golden: requirements" { golden gl-sbom requirements; }

@@ -57,6 +57,23 @@ main(void)
 	jv_free(a);
 	jv_free(b);
 
+	/* the fast writer gives jq's sorted compact bytes, escapes included */
+	{
+		const char *docs[] = {
+			"{\"b\":[1,true,false,null,{}],\"a\":\"q\\\"\\\\\\n\\t\\r\\b\\f\\u0001\\u007f/\"}",
+			"{\"z\":{\"y\":[],\"\":\"caf\u00e9 \\ud83d\\ude03\"},\"\\u0000k\":9007199254740991}",
+			"[-5,0,\"\"]",
+		};
+		size_t i, n1, n2;
+		for (i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+			s = gl_sbom_dump(parse(docs[i]), &n1);
+			t = gl_json_dump(parse(docs[i]), &n2);
+			CHECK(s != NULL && t != NULL && n1 == n2 && memcmp(s, t, n1) == 0);
+			free(s);
+			free(t);
+		}
+	}
+
 	/* SRI to hex with the algorithm's name; a wrong length is refused */
 	a = jv_array();
 	CHECK(gl_sbom_sri(&a, "sha1-2jmj7l5rSw0yVb/vlWAYkK/YBwk= sha512-"
