@@ -10,7 +10,8 @@
 # World addresses (TEST-NET-2 and the documentation IPv6 prefix, which
 # gl-netfilter does not treat as private):
 #   198.51.100.1   the world's side of the link; .2 is the host's
-#   198.51.100.10  allowed.test, share1.test, share2.test, a.wild.test
+#   198.51.100.10  allowed.test, share1.test, share2.test, a.wild.test,
+#                  short.test (TTL 2; every other name has TTL 30)
 #   198.51.100.20  other.test and the look-alikes (never allowed)
 #   198.51.100.53  the world's DNS (dnsmasq, logs every query)
 #   2001:db8:200::10 / ::20 / ::53 the same, IPv6 (2001:db8:100::/64 is the link)
@@ -67,9 +68,10 @@ net_world_up() {
 	EOF
 	ip netns exec "$NET_W" /usr/sbin/dnsmasq --keep-in-foreground --no-resolv --no-hosts \
 		--bind-interfaces --listen-address=198.51.100.53 --listen-address=2001:db8:200::53 \
-		--port=53 --local-ttl=3 --log-queries \
+		--port=53 --local-ttl=30 --log-queries \
 		--log-facility="$d/dns.log" --pid-file="$d/dnsmasq.pid" --user=root \
 		--host-record=allowed.test,198.51.100.10,2001:db8:200::10 \
+		--host-record=short.test,198.51.100.10,2 \
 		--host-record=share1.test,198.51.100.10 --host-record=share2.test,198.51.100.10 \
 		--host-record=a.wild.test,198.51.100.10 --host-record=wild.test,198.51.100.20 \
 		--host-record=other.test,198.51.100.20,2001:db8:200::20 \
