@@ -1,6 +1,5 @@
 /* gl-sbom: a CycloneDX SBOM from the lockfiles of a project; what changed
  * since an earlier SBOM; the checks the schema cannot make. */
-#include <dirent.h>
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -20,22 +19,11 @@
 #include "lockfile.h"
 #include "sbom.h"
 
-#define MAX_DEPTH 32
-
 static void
 usage(FILE *f)
 {
 	fprintf(f, "usage: gl-sbom [--spec 1.5|1.6] [--compare BEFORE [--summary FILE]] DIR\n"
 	    "       gl-sbom --check FILE\n");
-}
-
-/* Directories never searched for lockfiles: vendored and build trees,
- * and every hidden directory (.git, .gleisner, .cargo, ...). */
-static int
-pruned(const char *name)
-{
-	return name[0] == '.' || strcmp(name, "vendor") == 0 || strcmp(name, "target") == 0 ||
-	    strcmp(name, "node_modules") == 0;
 }
 
 static char *
@@ -46,68 +34,6 @@ join(const char *a, const char *b)
 	if (asprintf(&p, "%s%s%s", a, *a ? "/" : "", b) < 0)
 		err(GL_EX_SYS, "malloc");
 	return p;
-}
-
-static int
-strpcmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Collect the relative paths of the lockfiles below dfd; unsupported ones
- * are reported and listed in *unsup. */
-static void
-find_locks(const char *dir, int dfd, const char *rel, int depth, char ***out, size_t *n,
-    jv *unsup)
-{
-	struct dirent *de;
-	struct stat st;
-	const char *eco;
-	DIR *d;
-	int fd;
-
-	if ((fd = fcntl(dfd, F_DUPFD_CLOEXEC, 3)) < 0 || (d = fdopendir(fd)) == NULL) {
-		warn("warning: %s/%s: not searched", dir, rel);
-		if (fd >= 0)
-			close(fd);
-		return;
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			continue;
-		char *path = join(rel, de->d_name);
-		if (gl_lockfile_kind(de->d_name) != NULL) {
-			if (!S_ISREG(st.st_mode)) {
-				warnx("warning: %s/%s: not a regular file: skipped", dir, path);
-			} else {
-				if ((*out = realloc(*out, (*n + 1) * sizeof **out)) == NULL)
-					err(GL_EX_SYS, "realloc");
-				(*out)[(*n)++] = path;
-				continue;
-			}
-		} else if ((eco = gl_lockfile_unsupported(de->d_name)) != NULL) {
-			warnx("warning: %s/%s: %s lockfiles are not supported: not listed", dir,
-			    path, eco);
-			*unsup = jv_array_append(*unsup, jv_object_set(jv_object_set(jv_object(),
-			    jv_string("name"), jv_string("gl-sbom:unsupported")),
-			    jv_string("value"), jv_string(path)));
-		} else if (S_ISDIR(st.st_mode) && !pruned(de->d_name)) {
-			if (depth >= MAX_DEPTH) {
-				warnx("warning: %s/%s: deeper than %d levels: not searched", dir, path,
-				    MAX_DEPTH);
-			} else if ((fd = openat(dfd, de->d_name,
-			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
-				warn("warning: %s/%s: not searched", dir, path);
-			} else {
-				find_locks(dir, fd, path, depth + 1, out, n, unsup);
-				close(fd);
-			}
-		}
-		free(path);
-	}
-	closedir(d);
 }
 
 /* Read rel below dfd, capped: 0, with *buf NULL when it is missing and
@@ -187,21 +113,6 @@ out:
 	return rc;
 }
 
-/* a package-lock.json with an npm-shrinkwrap.json beside it */
-static int
-shadowed(char **locks, size_t n, size_t i)
-{
-	size_t l = strlen(locks[i]), j;
-
-	if (l < 17 || strcmp(locks[i] + l - 17, "package-lock.json") != 0)
-		return 0;
-	for (j = 0; j < n; j++)
-		if (strlen(locks[j]) == l + 2 && strncmp(locks[j], locks[i], l - 17) == 0 &&
-		    strcmp(locks[j] + l - 17, "npm-shrinkwrap.json") == 0)
-			return 1;
-	return 0;
-}
-
 /* metadata.timestamp: SOURCE_DATE_EPOCH when set, else now */
 static int
 timestamp(char *buf, size_t sz)
@@ -270,9 +181,9 @@ main(int argc, char **argv)
 		const char *compare;	/* --compare: the BOM from before the session */
 		const char *summary;	/* --summary: where the comparison's summary goes */
 	} o = { "1.5", NULL, NULL, NULL };
-	char ts[GL_CLOCK_LEN], why[32], *real, **locks = NULL, *s;
-	size_t nlocks = 0, i, len;
-	jv comps, deps, props, doc, before = jv_invalid(), sum = jv_invalid(), probs;
+	char ts[GL_CLOCK_LEN], why[32], *real, *s;
+	size_t len;
+	jv comps, deps, props, doc, before = jv_invalid(), sum = jv_invalid(), probs, found, locks;
 	int c, dfd;
 
 	while ((c = getopt_long(argc, argv, "+h", lo, NULL)) != -1) {
@@ -335,25 +246,34 @@ main(int argc, char **argv)
 	if ((dfd = open(argv[0], O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
 	    (real = realpath(argv[0], NULL)) == NULL)
 		err(GL_EX_SYS, "%s", argv[0]);
-	comps = jv_object();
-	props = jv_array();
-	find_locks(argv[0], dfd, "", 0, &locks, &nlocks, &props);
-	if (nlocks > 0)
-		qsort(locks, nlocks, sizeof *locks, strpcmp);
-	if (nlocks == 0)
-		warnx("warning: %s: no lockfile found", argv[0]);
-	deps = jv_object_set(jv_object(), jv_string("project"), jv_object());
-	for (c = 0, i = 0; i < nlocks; i++) {
-		/* npm reads npm-shrinkwrap.json instead of package-lock.json */
-		if (shadowed(locks, nlocks, i))
-			warnx("warning: %s/%s: npm-shrinkwrap.json beside it wins: not listed",
-			    argv[0], locks[i]);
-		else if ((c = read_lock(argv[0], dfd, locks[i], &comps, &deps)) != 0)
-			break;
+	found = gl_lockfile_find(dfd, argv[0]);
+	if (!jv_is_valid(found))
+		err(GL_EX_SYS, "%s", argv[0]);
+	locks = gl_json_get(found, "warnings");
+	jv_array_foreach(locks, k, m) {
+		warnx("warning: %s", jv_string_value(m));
+		jv_free(m);
 	}
-	for (i = 0; i < nlocks; i++)
-		free(locks[i]);
-	free(locks);
+	jv_free(locks);
+	props = jv_array();
+	locks = gl_json_get(found, "unsupported");
+	jv_array_foreach(locks, k, u)
+		props = jv_array_append(props, jv_object_set(jv_object_set(jv_object(),
+		    jv_string("name"), jv_string("gl-sbom:unsupported")), jv_string("value"), u));
+	jv_free(locks);
+	locks = gl_json_get(found, "locks");
+	jv_free(found);
+	if (jv_array_length(jv_copy(locks)) == 0)
+		warnx("warning: %s: no lockfile found", argv[0]);
+	comps = jv_object();
+	deps = jv_object_set(jv_object(), jv_string("project"), jv_object());
+	c = 0;
+	jv_array_foreach(locks, k, rel) {
+		if (c == 0)
+			c = read_lock(argv[0], dfd, jv_string_value(rel), &comps, &deps);
+		jv_free(rel);
+	}
+	jv_free(locks);
 	close(dfd);
 	if (c != 0) {	/* nothing half-written: no SBOM at all */
 		free(real);

@@ -1,8 +1,13 @@
 #include "lockfile.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cargolock.h"
 #include "json.h"
@@ -41,6 +46,114 @@ static const char *const unsupported[][2] = {
 	{ "rebar.lock", "rebar3" }, { "stack.yaml.lock", "Stack" },
 	{ "cabal.project.freeze", "Cabal" }, { "Manifest.toml", "Julia" },
 };
+
+#define MAX_DEPTH 32
+
+/* Directories never searched for lockfiles: vendored and build trees,
+ * and every hidden directory (.git, .gleisner, .cargo, ...). */
+static int
+pruned(const char *name)
+{
+	return name[0] == '.' || strcmp(name, "vendor") == 0 || strcmp(name, "target") == 0 ||
+	    strcmp(name, "node_modules") == 0;
+}
+
+static jv
+add(jv r, const char *list, jv v)
+{
+	return jv_object_set(r, jv_string(list), jv_array_append(gl_json_get(r, list), v));
+}
+
+static jv
+walk(jv r, const char *dir, int dfd, const char *rel, int depth)
+{
+	struct dirent *de;
+	struct stat st;
+	const char *eco;
+	DIR *d;
+	int fd;
+
+	if ((fd = fcntl(dfd, F_DUPFD_CLOEXEC, 3)) < 0 || (d = fdopendir(fd)) == NULL) {
+		r = add(r, "warnings", jv_string_fmt("%s/%s: not searched: %s", dir, rel,
+		    strerror(errno)));
+		if (fd >= 0)
+			close(fd);
+		return r;
+	}
+	while ((de = readdir(d)) != NULL) {
+		jv path;
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+		    fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		path = *rel ? jv_string_fmt("%s/%s", rel, de->d_name) : jv_string(de->d_name);
+		if (gl_lockfile_kind(de->d_name) != NULL) {
+			if (S_ISREG(st.st_mode)) {
+				r = add(r, "locks", path);
+				continue;
+			}
+			r = add(r, "warnings", jv_string_fmt("%s/%s: not a regular file: skipped",
+			    dir, jv_string_value(path)));
+		} else if ((eco = gl_lockfile_unsupported(de->d_name)) != NULL) {
+			r = add(r, "warnings", jv_string_fmt("%s/%s: %s lockfiles are not supported: "
+			    "not listed", dir, jv_string_value(path), eco));
+			r = add(r, "unsupported", jv_copy(path));
+		} else if (S_ISDIR(st.st_mode) && !pruned(de->d_name)) {
+			if (depth >= MAX_DEPTH)
+				r = add(r, "warnings", jv_string_fmt("%s/%s: deeper than %d levels: "
+				    "not searched", dir, jv_string_value(path), MAX_DEPTH));
+			else if ((fd = openat(dfd, de->d_name,
+			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+				r = add(r, "warnings", jv_string_fmt("%s/%s: not searched: %s", dir,
+				    jv_string_value(path), strerror(errno)));
+			else {
+				r = walk(r, dir, fd, jv_string_value(path), depth + 1);
+				close(fd);
+			}
+		}
+		jv_free(path);
+	}
+	closedir(d);
+	return r;
+}
+
+jv
+gl_lockfile_find(int dfd, const char *dir)
+{
+	jv r = jv_object(), locks, kept = jv_array();
+	static const char *lists[] = { "locks", "unsupported", "warnings" };
+	size_t i;
+
+	for (i = 0; i < 3; i++)
+		r = jv_object_set(r, jv_string(lists[i]), jv_array());
+	r = walk(r, dir, dfd, "", 0);
+	locks = gl_json_get(r, "locks");
+	locks = jv_sort(jv_copy(locks), locks);
+	/* npm reads npm-shrinkwrap.json instead of package-lock.json */
+	jv_array_foreach(locks, k, l) {
+		const char *s = jv_string_value(l);
+		size_t n = strlen(s);
+		if (n >= 17 && strcmp(s + n - 17, "package-lock.json") == 0) {
+			jv sw = jv_string_fmt("%.*snpm-shrinkwrap.json", (int)(n - 17), s);
+			int hidden = 0;
+			jv_array_foreach(locks, j, o) {
+				hidden |= strcmp(jv_string_value(o), jv_string_value(sw)) == 0;
+				jv_free(o);
+			}
+			jv_free(sw);
+			if (hidden) {
+				r = add(r, "warnings", jv_string_fmt("%s/%s: npm-shrinkwrap.json beside "
+				    "it wins: not listed", dir, s));
+				jv_free(l);
+				continue;
+			}
+		}
+		kept = jv_array_append(kept, l);
+	}
+	jv_free(locks);
+	r = jv_object_set(r, jv_string("locks"), kept);
+	return jv_object_set(r, jv_string("unsupported"), jv_sort(gl_json_get(r, "unsupported"),
+	    gl_json_get(r, "unsupported")));
+}
 
 const struct gl_lockfile *
 gl_lockfile_kind(const char *base)

@@ -15,6 +15,12 @@ struct gl_lockfile {
 	jv (*parse)(const char *buf, size_t len, const char *aux, size_t auxlen);
 };
 
+/* The lockfiles below the open directory dfd (called dir in messages),
+ * never in node_modules, vendor, target or a hidden directory, nor through
+ * a symbolic link: {"locks": [REL...] (sorted; a package-lock.json beside
+ * an npm-shrinkwrap.json left out, as npm does), "unsupported": [REL...],
+ * "warnings": ["DIR/REL: what"...]}.  Invalid with errno on failure. */
+jv gl_lockfile_find(int dfd, const char *dir);
 /* The kind of lockfile named base, or NULL. */
 const struct gl_lockfile *gl_lockfile_kind(const char *base);
 /* A file name that is a lockfile of an ecosystem gl-sbom does not read

@@ -466,3 +466,16 @@ pkg:npm/new-dep@1.0.0?vcs_url=git%2Bssh:%2F%2Fgit%40github.com%2Fo%2Fnew-dep.git
 	run -0 sh -c 'gl-sbom --check "$1" | jq -r ".problems[]"' sh "$T/bom.json"
 	[ -z "$output" ]
 }
+
+@test "a directory it cannot enter is a warning, not a failure (uid 65534)" {
+	[ "$(id -u)" = 0 ] || skip "needs root to switch to uid 65534"
+	nobody_copies
+	mkdir -p "$T/p/locked" "$T/p/open"
+	cp "$FIX/lockfiles/go/go.mod" "$FIX/lockfiles/go/go.sum" "$T/p/locked/"
+	cp "$FIX/lockfiles/gemfile/Gemfile.lock" "$T/p/open/"
+	chmod -R a+rX "$T/p"
+	chmod 700 "$T/p/locked"
+	run -0 --separate-stderr as_nobody "$NB_BIN/gl-sbom" "$T/p"
+	[ "$stderr" = "gl-sbom: warning: $T/p/locked: not searched: Permission denied" ]
+	[ "$(echo "$output" | jq -r '[.components[].purl // empty | select(startswith("pkg:gem/"))] | length')" = 6 ]
+}
