@@ -204,15 +204,14 @@ main(int argc, char **argv)
 	so.nexclude = o.nexclude;
 	so.gitignore = o.gitignore;
 	so.threads = (int)o.threads;
-	so.cache = jv_null();
-	so.fast = o.cache != NULL ? load_cache(o.cache) : NULL;
+	so.cache = o.cache != NULL ? load_cache(o.cache) : NULL;
 	so.progress = o.progress ? 2 : isatty(STDERR_FILENO);
 	so.prog = "gl-snapshot";
-	if (so.fast != NULL && !gl_snap_cache_usable(so.fast))
+	if (so.cache != NULL && !gl_snap_cache_usable(so.cache))
 		warnx("warning: %s: no \"started\" time: cache not used", o.cache);
 	if ((line = gl_snap_walk_line(argv[0], &so, &len)) == NULL)
 		err(GL_EX_SYS, "%s", argv[0]);
-	gl_snap_cache_free((struct gl_snap_cache *)so.fast);
+	gl_snap_cache_free((struct gl_snap_cache *)so.cache);
 	for (i = 0; i < o.nignore; i++)
 		free(o.ignore[i]);
 	free(o.ignore);

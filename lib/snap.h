@@ -12,22 +12,18 @@ struct gl_snap_opts {
 	char **exclude;		/* .gitignore-style patterns relative to the top */
 	size_t nexclude;
 	int gitignore;		/* honour .gitignore files (from the cache, if any) */
-	jv cache;		/* a trusted earlier snapshot, or jv_null() */
-	const struct gl_snap_cache *fast;	/* the same, read by gl_snap_cache_load */
+	const struct gl_snap_cache *cache;/* a trusted earlier snapshot, or NULL */
 	int progress;		/* 1: a progress line on stderr after a second; 2: at once */
 	int threads;		/* hashing threads, 0: one per online CPU */
 	const char *prog;	/* program name for warnings */
 };
 
-/* Walk dir without following symlinks and return the snapshot object;
- * regular files are hashed afterwards by o->threads threads.
- * Unreadable parts go to "skipped" (with a warning on stderr) and make
- * "complete" false; only a failure to open dir itself, or OOM, is an
- * error: jv_invalid_with_msg, errno set. */
-jv gl_snap_walk(const char *dir, const struct gl_snap_opts *o);
-/* The same snapshot as one JSON line ("\n"-terminated, sorted keys, as
- * gl_json_write_line writes it), written without a jv per entry: malloc'ed,
- * *len bytes; NULL with errno on failure. */
+/* Walk dir without following symlinks and return the snapshot as one
+ * JSON line ("\n"-terminated, sorted keys, as gl_json_write_line writes
+ * it), written without a jv per entry: malloc'ed, *len bytes.  Regular
+ * files are hashed by o->threads threads.  Unreadable parts go to
+ * "skipped" (with a warning on stderr) and make "complete" false; only a
+ * failure to open dir itself, or OOM, is an error: NULL with errno. */
 char *gl_snap_walk_line(const char *dir, const struct gl_snap_opts *o, size_t *len);
 /* Read a trusted earlier snapshot for --cache from its text (strict JSON,
  * checked by the caller), without a jv per entry.  NULL with a one-line

@@ -30,15 +30,16 @@ chk(const char *s)
 	return r;
 }
 
-/* gl_snap_walk_line and gl_snap_walk give the same snapshot, whatever the
- * names; the exclude rules and threads change nothing else */
+/* gl_snap_walk_line writes what jv would (sorted keys, jq's escapes),
+ * whatever the names; the exclude rules leave out what they match */
 static void
 walk_line(void)
 {
 	char dir[] = "/tmp/snap_test.XXXXXX", p[256], *line, *ex[] = { "*.o" };
-	struct gl_snap_opts o = { .cache = jv_null(), .prog = "snap_test", .threads = 3 };
-	size_t n;
-	jv v, w;
+	struct gl_snap_opts o = { .prog = "snap_test", .threads = 3 };
+	size_t n, dn;
+	char *dump;
+	jv v;
 	int fd;
 
 	CHECK(mkdtemp(dir) != NULL);
@@ -60,14 +61,11 @@ walk_line(void)
 
 	line = gl_snap_walk_line(dir, &o, &n);
 	CHECK(line != NULL && n > 0 && line[n - 1] == '\n');
-	v = gl_snap_walk(dir, &o);
+	v = gl_json_parse(line, n - 1);
 	CHECK(jv_is_valid(v));
-	w = gl_json_parse(line, n - 1);
-	CHECK(jv_is_valid(w));
-	/* the same but for the start time */
-	v = jv_object_delete(v, jv_string("started"));
-	w = jv_object_delete(w, jv_string("started"));
-	CHECK(jv_equal(v, w));
+	dump = gl_json_dump(v, &dn);
+	CHECK(dump != NULL && dn == n - 1 && memcmp(dump, line, dn) == 0);
+	free(dump);
 	CHECK(strstr(line, "\"path\":\"q\\\"\\\\\\u0001\\u007f\"") != NULL);
 	CHECK(strstr(line, "\"path_b64\":\"YmFk/w==\"") != NULL);
 	CHECK(strstr(line, "\"target\":\"t\\nx\"") != NULL);
