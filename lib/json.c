@@ -288,7 +288,8 @@ keycmp(const void *a, const void *b)
 {
 	const struct key *x = a, *y = b;
 	size_t n = x->n < y->n ? x->n : y->n;
-	int r = memcmp(x->s, y->s, n);
+	/* an empty key has no buffer: memcmp must not see its NULL */
+	int r = n > 0 ? memcmp(x->s, y->s, n) : 0;
 
 	if (r != 0)
 		return r;

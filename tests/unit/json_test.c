@@ -33,6 +33,10 @@ main(void)
 	CHECK(ok("\"\\ud83d\\ude00\""));
 	CHECK(!ok("\"\xff\""));
 	CHECK(!ok("{} x"));
+	/* empty keys (package-lock.json's "" package) compare without memcmp(NULL) */
+	CHECK(ok("{\"\":1,\"a\":2}"));
+	CHECK(ok("{\"a\":{\"\":1},\"\":{\"\":2}}"));
+	CHECK(!ok("{\"\":1,\"\":2}"));
 	CHECK(!ok("{\"a\":"));
 	CHECK(!ok("01"));
 	CHECK(!ok(""));
