@@ -245,14 +245,18 @@ check_word(struct ctx *c, const struct key *k, const char *v)
 			    (*s >= 'a' && *s <= 'z') || (s > v && *s >= '0' && *s <= '9')))
 				return ferr(c, "%s: %s is not an environment variable name", k->name, v);
 		return 1;
-	case K_DOMAINS:
-		for (s = v; *s; s++)
+	case K_DOMAINS: {
+		/* a name, or "*.suffix": every name below suffix (not suffix) */
+		const char *d = strncmp(v, "*.", 2) == 0 ? v + 2 : v;
+		for (s = d; *s; s++)
 			if (!(*s == '-' || *s == '.' || (*s >= 'a' && *s <= 'z') ||
 			    (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
 				return ferr(c, "%s: %s is not a domain name", k->name, v);
-		if (v[0] == '.' || v[0] == '-' || strlen(v) > 253)
+		if (d[0] == '\0' || d[0] == '.' || d[0] == '-' || strstr(d, "..") != NULL ||
+		    strlen(v) > 253)
 			return ferr(c, "%s: %s is not a domain name", k->name, v);
 		return 1;
+	}
 	default:
 		for (s = v; *s; s++)
 			if (*s == ' ' || *s == '\t' || *s == ',')

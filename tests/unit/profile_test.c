@@ -77,6 +77,15 @@ main(void)
 	CHECK(fails("name = a\n[network]\nallow_ports = 70000\n", "t.ini:3: allow_ports: not a port number"));
 	CHECK(fails("name = a\n[network]\ndefault = maybe\n", "t.ini:3: default: 'maybe' is not one of: deny allow"));
 	CHECK(fails("name = a\n[resources]\nmax_pids = -1\n", "t.ini:3: max_pids"));
+	/* domains: names, or "*." and a suffix; nothing else of glob syntax */
+	CHECK(strcmp(load("name = a\n[network]\nallow_domains = *.github.com\n"
+	    "allow_domains = registry.npmjs.org\n", &p), "") == 0);
+	CHECK(p.allow_domains.n == 2 && strcmp(p.allow_domains.v[0], "*.github.com") == 0);
+	gl_profile_free(&p);
+	CHECK(fails("name = a\n[network]\nallow_domains = *github.com\n", "t.ini:3: allow_domains: *github.com is not a domain name"));
+	CHECK(fails("name = a\n[network]\nallow_domains = a.*.com\n", "t.ini:3: allow_domains: a.*.com is not a domain name"));
+	CHECK(fails("name = a\n[network]\nallow_domains = *.\n", "t.ini:3: allow_domains: *. is not a domain name"));
+	CHECK(fails("name = a\n[network]\nallow_domains = a..b\n", "t.ini:3: allow_domains: a..b is not a domain name"));
 	CHECK(fails("name = a\nbroken line\n", "t.ini:2: syntax error"));
 	CHECK(fails("description = only\n", "missing required key 'name'"));
 	memset(longline, 'x', sizeof longline);
