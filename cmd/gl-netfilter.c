@@ -9,6 +9,7 @@
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "egress.h"
@@ -24,7 +25,8 @@ usage(FILE *f)
 	    "                    [--upstream addr] [--report file] [--events file] [--wait]\n"
 	    "                    -- command [arg ...]\n"
 	    "       gl-netfilter [-p profile] [--allow-domain name] [--allow-private]\n"
-	    "                    [--upstream addr] --dry-run\n");
+	    "                    [--upstream addr] --dry-run\n"
+	    "       gl-netfilter [-p profile] [--allow-domain name] --needed\n");
 }
 
 int
@@ -39,6 +41,7 @@ main(int argc, char *argv[])
 		{ "allow-private", no_argument, NULL, 'P' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "wait", no_argument, NULL, 'w' },
+		{ "needed", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -48,7 +51,7 @@ main(int argc, char *argv[])
 	struct gl_egress s;
 	char errbuf[512];
 	const char *home;
-	int ch, code;
+	int ch, code, needed = 0;
 
 	while ((ch = getopt_long(argc, argv, "+p:h", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -63,6 +66,7 @@ main(int argc, char *argv[])
 		case 'P': o.allow_private = 1; break;
 		case 'n': o.dry_run = 1; break;
 		case 'w': o.wait_teardown = 1; break;
+		case 'N': needed = 1; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("gl-netfilter %s\n", GL_VERSION); return 0;
 		default: usage(stderr); return GL_EX_SETUP;
@@ -70,7 +74,12 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if ((argc == 0) != o.dry_run || (o.dry_run && (o.report != NULL || o.events != NULL))) {
+	if (needed && (argc != 0 || o.dry_run || o.report != NULL || o.events != NULL)) {
+		usage(stderr);
+		return GL_EX_SETUP;
+	}
+	if (!needed && ((argc == 0) != o.dry_run ||
+	    (o.dry_run && (o.report != NULL || o.events != NULL)))) {
 		usage(stderr);
 		return GL_EX_SETUP;
 	}
@@ -84,6 +93,15 @@ main(int argc, char *argv[])
 	}
 	if (gl_profile_load(&prof, o.profile, home, errbuf, sizeof errbuf) < 0)
 		errx(GL_EX_SETUP, "%s", errbuf);
+	if (needed) {
+		/* does the profile let anything out?  If not, gl-jail alone
+		 * (loopback only) is the whole of the network policy */
+		code = strcmp(prof.net_default, "allow") == 0 || prof.allow_domains.n > 0 ||
+		    prof.mcp_network_domains.n > 0 || o.domains.n > 0 ? 0 : 1;
+		gl_profile_free(&prof);
+		gl_strv_free(&o.domains);
+		return code;
+	}
 	code = GL_EX_SETUP;
 	if (gl_egress_plan(&s, &o, &prof, errbuf, sizeof errbuf) < 0) {
 		warnx("%s", errbuf);

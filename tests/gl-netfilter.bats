@@ -417,3 +417,15 @@ hello 198.51.100.10 443" ]
 	[ -n "$output" ]
 	[ "$(echo "$output" | sort -u)" = "$(printf 'net.dns\tother.test\tname not allowed')" ]
 }
+
+@test "gl-netfilter --needed: 0 when the profile lets anything out, 1 when nothing, 125 for a bad profile" {
+	run -0 gl-netfilter -p konishi --needed
+	printf 'name = closed\n[network]\ndefault = deny\n' > "$T/closed.ini"
+	run -1 gl-netfilter -p "$T/closed.ini" --needed
+	run -0 gl-netfilter -p "$T/closed.ini" --allow-domain example.test --needed
+	printf 'name = open\n[network]\ndefault = allow\n' > "$T/open.ini"
+	run -0 gl-netfilter -p "$T/open.ini" --needed
+	run -125 --separate-stderr gl-netfilter -p "$T/missing.ini" --needed
+	[[ "$stderr" == *"profile not found"* ]]
+	run -125 gl-netfilter -p konishi --needed -- true
+}
