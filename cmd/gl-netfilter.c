@@ -7,9 +7,11 @@
 #include <err.h>
 #include <getopt.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "egress.h"
@@ -84,6 +86,10 @@ main(int argc, char *argv[])
 		return GL_EX_SETUP;
 	}
 
+	/* the session ends with whoever started it (a killed front-end):
+	 * SIGTERM is passed on to the command, and the teardown runs */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0)
+		err(GL_EX_SETUP, "prctl(PR_SET_PDEATHSIG)");
 	/* everything is checked before anything is changed */
 	home = getenv("HOME");
 	if (home == NULL || home[0] != '/') {
