@@ -117,17 +117,18 @@ gl_dns_normalize(char *name)
 	for (i = 0; s[i] != '\0'; i++) {
 		s[i] = (char)tolower((unsigned char)s[i]);
 		if (s[i] == '.') {
-			if (lab == 0)
+			/* no empty label, none ending in a hyphen */
+			if (lab == 0 || s[i - 1] == '-')
 				return -1;
 			lab = 0;
-		} else if (isalnum((unsigned char)s[i]) || s[i] == '-' || s[i] == '_') {
+		} else if (isalnum((unsigned char)s[i]) || s[i] == '_' || (s[i] == '-' && lab > 0)) {
 			if (++lab > 63)
 				return -1;
 		} else {
 			return -1;
 		}
 	}
-	return lab == 0 ? -1 : 0;
+	return lab == 0 || s[i - 1] == '-' ? -1 : 0;
 }
 
 int

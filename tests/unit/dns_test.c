@@ -75,6 +75,14 @@ test_names(void)
 	CHECK(gl_dns_normalize(n) < 0);
 	strcpy(n, "");
 	CHECK(gl_dns_normalize(n) < 0);
+	/* a label neither begins nor ends with a hyphen: "--" is no name */
+	for (const char *const *b = (const char *const[]){ "--", "-a.test", "a-.test", "a.-b",
+	    "a.b-", NULL }; *b != NULL; b++) {
+		strcpy(n, *b);
+		CHECK(gl_dns_normalize(n) < 0);
+	}
+	strcpy(n, "xn--bcher-kva.test");
+	CHECK(gl_dns_normalize(n) == 0);
 
 	gl_strv_push(&allow, "example.com");
 	gl_strv_push(&allow, "*.wild.test");
