@@ -425,3 +425,20 @@ wait $w; wait $w; echo "not json" >> "$out"'
 	payload "$(att)" | jq -e '([.subject[].name] | index("payload") != null) and
 		([.predicate.runDetails.byproducts[] | select(.annotations.role == "session") | .annotations.exit.signal] == [2])'
 }
+
+@test "gleisner record: the SBOM after the session names the dependency it added and is signed as a byproduct; the bundle verifies; verify takes the directory and a policy" {
+	cp "$FIX/lockfiles/cargo/Cargo.lock" "$P/Cargo.lock"
+	run -0 --separate-stderr gleisner record -d "$P" -- sh -c 'printf "\n[[package]]\nname = \"added-crate\"\nversion = \"1.2.3\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\nchecksum = \"%064d\"\n" 0 >> Cargo.lock'
+	a=$(att)
+	payload "$a" | jq -e '[.predicate.runDetails.byproducts[] | select(.annotations.role == "sbom-summary") | .annotations.summary.added[].name] == ["added-crate"]'
+	sbom=$(ls "$P"/.gleisner/sbom-*.cdx.json)
+	want=$(sha256sum "$sbom" | cut -d' ' -f1)
+	payload "$a" | jq -e --arg d "$want" '[.predicate.runDetails.byproducts[] | select(.name == "sbom") | .digest.sha256] == [$d]'
+	jq -e '[.components[] | select(.name == "added-crate") | .properties[] | select(.name == "gleisner:change") | .value] == ["added"]' "$sbom"
+	b=$(ls "$P"/.gleisner/bundle-*.sigstore.json)
+	run -0 --separate-stderr gl-verify -k "$HOME/.config/gleisner/keys/local.pub.pem" "$b"
+	run -0 --separate-stderr gleisner verify --policy "$REPO/contrib/policies/basic.json" "$P/.gleisner"
+	[[ "$output" == "verified: $P/.gleisner (a chain of 1 attestations back to its root)" ]]
+	printf '{"allowed_profiles": ["developer"]}' > "$T/none.json"
+	run -1 --separate-stderr gleisner verify --policy "$T/none.json" "$P/.gleisner"
+}
