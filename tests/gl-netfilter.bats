@@ -429,3 +429,31 @@ hello 198.51.100.10 443" ]
 	[[ "$stderr" == *"profile not found"* ]]
 	run -125 gl-netfilter -p konishi --needed -- true
 }
+
+@test "gleisner wrap -p konishi reaches only what konishi lists; record attests the egress and its decisions" {
+	# the fake world serves konishi's api.anthropic.com at 198.51.100.10;
+	# ip netns exec remounts /sys, so the cgroup layer is let go here
+	P=$T/proj
+	mkdir -p "$P"
+	# the client goes with the project: the jail sees no other part of the tree
+	cp "$REPO/tests/fixtures/net/client.py" "$P/"
+	local NET_CLIENT="/usr/bin/python3 client.py"
+	run -0 --separate-stderr in_host "$GL_BIN/gleisner" wrap --allow-degraded cgroup -d "$P" -- \
+		sh -c "$NET_CLIENT tcp -4 api.anthropic.com 443; $NET_CLIENT tcp -4 allowed.test 443; $NET_CLIENT tcp 198.51.100.20 443"
+	[ "${lines[0]}" = "hello 198.51.100.10 443" ]
+	[[ "${lines[1]}" == fail* ]]
+	[[ "${lines[2]}" == fail* ]]
+	! world_saw_query allowed.test
+	run -0 --separate-stderr in_host "$GL_BIN/gleisner" record --allow-degraded cgroup -d "$P" -- \
+		sh -c "$NET_CLIENT tcp -4 api.anthropic.com 443; $NET_CLIENT tcp -4 other.test 443; true"
+	a=$(ls "$P"/.gleisner/attestation-*.json)
+	jq -r .payload "$a" | base64 -d > "$T/st.json"
+	jq -e '.predicate.buildDefinition.internalParameters.sandbox.network |
+		.mode == "netns" and .enforced == true and (.allow_domains | index("api.anthropic.com") != null)
+		and .counts.dns_refused >= 1' "$T/st.json"
+	log=$(ls "$P"/.gleisner/audit-*.jsonl)
+	jq -se 'map(select(.type == "net.dns" and .name == "other.test")) | length >= 1 and all(.decision == "refuse")' "$log"
+	jq -se 'map(select(.type == "net.dns" and .name == "api.anthropic.com" and .decision == "allow")) | length >= 1' "$log"
+	# the attestation verifies, net events and all
+	run -0 --separate-stderr in_host "$GL_BIN/gleisner" verify --check-files "$a"
+}

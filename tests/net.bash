@@ -71,6 +71,7 @@ net_world_up() {
 		--port=53 --local-ttl=30 --log-queries \
 		--log-facility="$d/dns.log" --pid-file="$d/dnsmasq.pid" --user=root \
 		--host-record=allowed.test,198.51.100.10,2001:db8:200::10 \
+		--host-record=api.anthropic.com,198.51.100.10 \
 		--host-record=short.test,198.51.100.10,2 \
 		--host-record=share1.test,198.51.100.10 --host-record=share2.test,198.51.100.10 \
 		--host-record=a.wild.test,198.51.100.10 --host-record=wild.test,198.51.100.20 \
