@@ -1,21 +1,26 @@
 /* snap_hash: what gl-snapshot reads of a file: its xattrs, and its
- * SHA-256, in threads.  Nothing here touches the walk but its entry. */
+ * SHA-256.  The walk hands over each regular file open; it is hashed in
+ * the walking thread or queued for the pool's threads, whichever keeps
+ * every core busy.  Nothing here
+ * touches the walk but the file's entry. */
 #include "snap_walk.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <openssl/evp.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
+#include <sys/resource.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
 #include "utf8.h"
 
-#define CHUNK (1 << 20)		/* big files are read a MiB at a time */
+#define CHUNK (1 << 20)		/* what is read (or hashed) at a time */
+#define SMALL (64 << 10)	/* smaller files are queued a batch at a time */
+#define TAKE 8			/* jobs taken at a time */
+#define QMAX 256		/* at most this many open files queued */
 
 static int
 wanted_xattr(const char *name)
@@ -80,81 +85,107 @@ out:
 }
 
 
+/* one hashing thread's tools */
+struct reader {
+	unsigned char *buf;	/* CHUNK bytes */
+	EVP_MD_CTX *ctx;
+};
+
 struct job {
+	struct gl_snap_ent *e;
+	int fd;
+};
+
+struct gl_snap_pool {
 	struct gl_snap_walk *w;
-	int root;		/* the walked directory */
 	EVP_MD *md;		/* SHA-256, fetched once (not per file) */
-	_Atomic size_t next;	/* the next index into w->pend */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct job *q;		/* a ring of qmax: head..tail waiting */
+	_Atomic size_t head, tail;	/* read unlocked by the walker, to choose */
+	size_t qmax;		/* open files queued at most */
+	struct job batch[TAKE];	/* the walker's, not yet queued */
+	size_t nb;
+	int done;		/* the walk is over: nothing more is queued */
+	size_t waiting;		/* threads waiting for a job */
+	pthread_t *t;
+	size_t nt;		/* threads besides the walker's */
+	struct reader own;	/* the walker's */
 };
 
 static int
-open_beneath(int root, const char *path)
+update(struct gl_snap_walk *w, EVP_MD_CTX *ctx, const unsigned char *p, size_t n)
 {
-	struct open_how how = {
-		.flags = O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC,
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
-	};
-	long fd = syscall(SYS_openat2, root, path, &how, sizeof how);
-
-	if (fd < 0 && errno == ENOSYS)	/* before 5.6: no symlink may be swapped in */
-		fd = openat(root, path, (int)how.flags);
-	return (int)fd;
+	if (EVP_DigestUpdate(ctx, p, n) != 1)
+		return -1;
+	atomic_fetch_add(&w->bytes, (unsigned long long)n);
+	return 0;
 }
 
+/* all of fd, read: the byte count, -1 with errno */
+static long long
+hash_read(struct gl_snap_walk *w, struct reader *r, int fd, size_t size)
+{
+	size_t want = size < CHUNK ? size + 1 : CHUNK;	/* a short read is the end */
+	unsigned long long n = 0;
+	ssize_t k;
+
+	while ((k = read(fd, r->buf, want)) != 0) {
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -1;
+		if (update(w, r->ctx, r->buf, (size_t)k) < 0) {
+			errno = ENOMEM;
+			return -1;
+		}
+		n += (unsigned long long)k;
+		if ((size_t)k < want && n == size)
+			break;
+	}
+	return (long long)n;
+}
+
+/* Hash e from fd (open, e->st its fstat) and close fd. */
 static void
-hash_one(struct job *j, struct gl_snap_ent *e, unsigned char *buf, EVP_MD_CTX *ctx)
+hash_fd(struct gl_snap_pool *p, struct reader *r, struct gl_snap_ent *e, int fd)
 {
 	unsigned char bin[GL_SHA256_LEN];
-	unsigned long long n = 0;
-	struct stat a, b;
-	ssize_t r;
-	int fd;
+	size_t size = (size_t)e->st.st_size;
+	long long n = (long long)size;
+	struct stat b;
 
-	if ((fd = open_beneath(j->root, e->path)) < 0) {
-		e->herr = "open";
-		e->hno = errno;
-		return;
-	}
-	if (fstat(fd, &a) < 0) {
-		e->herr = "fstat";
-		e->hno = errno;
-		goto out;
-	}
-	/* swapped (for a FIFO, say) since the walk: never read it */
-	if (!S_ISREG(a.st_mode) || a.st_ino != e->st.st_ino || a.st_dev != e->st.st_dev) {
-		e->herr = "open";
+	if (r->buf == NULL || r->ctx == NULL || p->md == NULL) {
+		e->herr = "read";
+		e->hno = ENOMEM;
 		goto out;
 	}
 	if (gl_snap_xattrs(fd, NULL, &e->xattrs) < 0) {
 		e->xerr = "xattrs";
 		e->xno = errno;
 	}
-	if (a.st_size > CHUNK)
-		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	if (EVP_DigestInit_ex(ctx, j->md, NULL) != 1) {
+	if (EVP_DigestInit_ex(r->ctx, p->md, NULL) != 1) {
 		e->herr = "sha256";
 		e->hno = ENOMEM;
 		goto out;
 	}
-	while ((r = read(fd, buf, CHUNK)) != 0) {
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0 || EVP_DigestUpdate(ctx, buf, (size_t)r) != 1) {
-			e->herr = "read";
-			e->hno = r < 0 ? errno : ENOMEM;
-			goto out;
-		}
-		n += (unsigned long long)r;
-		atomic_fetch_add(&j->w->bytes, (unsigned long long)r);
+	if (size > CHUNK)
+		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	if ((n = hash_read(p->w, r, fd, size)) < 0) {
+		e->herr = "read";
+		e->hno = errno;
+		goto out;
 	}
-	if (EVP_DigestFinal_ex(ctx, bin, NULL) != 1 || fstat(fd, &b) < 0) {
+	if (EVP_DigestFinal_ex(r->ctx, bin, NULL) != 1 || fstat(fd, &b) < 0) {
 		e->herr = "read";
 		e->hno = errno ? errno : ENOMEM;
 		goto out;
 	}
-	if (n != (unsigned long long)a.st_size || b.st_size != a.st_size ||
-	    gl_snap_tscmp(&a.st_mtim, &b.st_mtim) != 0 || gl_snap_tscmp(&a.st_ctim, &b.st_ctim) != 0) {
+	if (n != (long long)size || b.st_size != e->st.st_size ||
+	    gl_snap_tscmp(&e->st.st_mtim, &b.st_mtim) != 0 ||
+	    gl_snap_tscmp(&e->st.st_ctim, &b.st_ctim) != 0) {
 		e->herr = "read";
+		e->hno = 0;
 		goto out;
 	}
 	gl_digest_hex(bin, sizeof bin, e->sha);
@@ -162,82 +193,151 @@ hash_one(struct job *j, struct gl_snap_ent *e, unsigned char *buf, EVP_MD_CTX *c
 	e->has_sha = 1;
 out:
 	close(fd);
+	atomic_fetch_add(&p->w->hashed, 1);
 }
 
-/* Hash jobs until none is left; the main thread (draw) also draws progress. */
-static void
-work(struct job *j, int draw)
+static int
+reader_init(struct reader *r)
 {
-	struct gl_snap_walk *w = j->w;
-	unsigned char *buf = malloc(CHUNK);
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	size_t k;
+	r->buf = malloc(CHUNK);
+	r->ctx = EVP_MD_CTX_new();
+	return r->buf != NULL && r->ctx != NULL ? 0 : -1;
+}
 
-	for (;;) {
-		k = atomic_fetch_add(&j->next, 1);
-		if (k >= w->npend)
-			break;
-		if (buf == NULL || ctx == NULL || j->md == NULL) {
-			w->e[w->pend[k]].herr = "read";
-			w->e[w->pend[k]].hno = ENOMEM;
-			continue;
-		}
-		hash_one(j, &w->e[w->pend[k]], buf, ctx);
-		atomic_fetch_add(&w->hashed, 1);
-		if (draw)
-			gl_snap_progress(w, 0);
+static void
+reader_free(struct reader *r)
+{
+	EVP_MD_CTX_free(r->ctx);
+	free(r->buf);
+}
+
+/* The next jobs (up to TAKE, fewer when others wait), waiting for one
+ * while the walk goes on: how many, 0 when none is left. */
+static size_t
+take(struct gl_snap_pool *p, struct job *j)
+{
+	size_t n, i;
+
+	pthread_mutex_lock(&p->mu);
+	while (p->head == p->tail && !p->done) {
+		p->waiting++;
+		pthread_cond_wait(&p->cv, &p->mu);
+		p->waiting--;
 	}
-	EVP_MD_CTX_free(ctx);
-	free(buf);
+	n = p->tail - p->head;
+	if (n > TAKE)
+		n = TAKE;
+	if (p->waiting > 0 && n > 1)
+		n /= 2;
+	for (i = 0; i < n; i++)
+		j[i] = p->q[p->head++ % p->qmax];
+	pthread_mutex_unlock(&p->mu);
+	return n;
 }
 
 static void *
 worker(void *arg)
 {
-	work(arg, 0);
+	struct gl_snap_pool *p = arg;
+	struct job j[TAKE];
+	struct reader r;
+	size_t n, i;
+
+	(void)reader_init(&r);	/* hash_fd says it failed, per file */
+	while ((n = take(p, j)) > 0)
+		for (i = 0; i < n; i++)
+			hash_fd(p, &r, j[i].e, j[i].fd);
+	reader_free(&r);
 	return NULL;
 }
 
-static struct gl_snap_ent *sizebase;
-
-static int
-bigfirst(const void *a, const void *b)
+struct gl_snap_pool *
+gl_snap_pool_start(struct gl_snap_walk *w)
 {
-	off_t x = sizebase[*(const size_t *)a].st.st_size, y = sizebase[*(const size_t *)b].st.st_size;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t nt = w->o->threads > 0 ? (size_t)w->o->threads : ncpu > 0 ? (size_t)ncpu : 1, i;
+	pthread_mutexattr_t ma;
+	struct gl_snap_pool *p;
+	struct rlimit rl;
 
-	return (x < y) - (x > y);
+	if ((p = calloc(1, sizeof *p)) == NULL)
+		return NULL;
+	p->w = w;
+	p->md = EVP_MD_fetch(NULL, "SHA256", NULL);
+	pthread_mutexattr_init(&ma);
+	pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_ADAPTIVE_NP);	/* spins a little */
+	pthread_mutex_init(&p->mu, &ma);
+	pthread_mutexattr_destroy(&ma);
+	pthread_cond_init(&p->cv, NULL);
+	(void)reader_init(&p->own);
+	/* the walker hashes too: one thread fewer */
+	/* every queued file is open: a quarter of the fds at most */
+	p->qmax = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur / 4 < QMAX ? rl.rlim_cur / 4 : QMAX;
+	if (nt > 1 && p->qmax >= TAKE && (p->q = calloc(p->qmax, sizeof *p->q)) != NULL &&
+	    (p->t = calloc(nt - 1, sizeof *p->t)) != NULL)
+		for (i = 0; i < nt - 1 && pthread_create(&p->t[i], NULL, worker, p) == 0; i++)
+			p->nt++;
+	return p;
+}
+
+/* The walker's batch into the queue. */
+static void
+flush(struct gl_snap_pool *p)
+{
+	size_t i;
+
+	if (p->nb == 0)
+		return;
+	pthread_mutex_lock(&p->mu);
+	for (i = 0; i < p->nb; i++)
+		p->q[p->tail++ % p->qmax] = p->batch[i];
+	if (p->waiting > 0)
+		pthread_cond_signal(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	p->nb = 0;
 }
 
 void
-gl_snap_hash_all(struct gl_snap_walk *w, int root)
+gl_snap_pool_file(struct gl_snap_pool *p, struct gl_snap_ent *e, int fd)
 {
-	struct job j = { .w = w, .root = root, .md = EVP_MD_fetch(NULL, "SHA256", NULL) };
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t nt = w->o->threads > 0 ? (size_t)w->o->threads : ncpu > 0 ? (size_t)ncpu : 1, i, k;
-	pthread_t *t;
+	size_t backlog = atomic_load(&p->tail) - atomic_load(&p->head) + p->nb;
 
-	/* the biggest first, so that no thread is left with one at the end */
-	sizebase = w->e;
-	if (w->npend > 1)
-		qsort(w->pend, w->npend, sizeof *w->pend, bigfirst);
-	if (nt > w->npend)
-		nt = w->npend > 0 ? w->npend : 1;
-	if ((t = calloc(nt, sizeof *t)) == NULL)
-		nt = 1;
-	for (i = 1; i < nt; i++)
-		if (pthread_create(&t[i], NULL, worker, &j) != 0)
-			break;
-	nt = i;
-	work(&j, 1);	/* the main thread hashes too */
-	for (i = 1; i < nt; i++)
-		pthread_join(t[i], NULL);
-	free(t);
-	EVP_MD_free(j.md);
-	for (k = 0; k < w->npend; k++) {
-		struct gl_snap_ent *e = &w->e[w->pend[k]];
-		if (e->xerr != NULL)
-			gl_snap_skip(w, e->path, e->len, e->xerr, e->xno);
-		if (e->herr != NULL)
-			gl_snap_skip(w, e->path, e->len, e->herr, e->hno);
+	p->w->npend++;
+	/* hashed here only when the queue is full: the walk runs ahead */
+	if (p->nt == 0 || backlog >= p->qmax) {
+		hash_fd(p, &p->own, e, fd);
+		return;
 	}
+	p->batch[p->nb++] = (struct job){ e, fd };
+	if (p->nb == TAKE || e->st.st_size > SMALL)
+		flush(p);
+}
+
+void
+gl_snap_pool_finish(struct gl_snap_pool *p)
+{
+	struct job j[TAKE];
+	size_t i, n;
+
+	if (p == NULL)
+		return;
+	flush(p);
+	pthread_mutex_lock(&p->mu);
+	p->done = 1;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	while ((n = take(p, j)) > 0)	/* the walker helps with the rest */
+		for (i = 0; i < n; i++) {
+			hash_fd(p, &p->own, j[i].e, j[i].fd);
+			gl_snap_progress(p->w, 0);
+		}
+	for (i = 0; i < p->nt; i++)
+		pthread_join(p->t[i], NULL);
+	reader_free(&p->own);
+	EVP_MD_free(p->md);
+	pthread_cond_destroy(&p->cv);
+	pthread_mutex_destroy(&p->mu);
+	free(p->t);
+	free(p->q);
+	free(p);
 }

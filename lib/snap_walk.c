@@ -125,16 +125,99 @@ joinpath(const char *pre, size_t plen, const char *name, size_t *len)
 
 static void walk_dir(struct gl_snap_walk *, int, const char *, size_t, dev_t);
 
+/* A new entry, at an address that stays while the walk goes on (the
+ * hashing threads write to it); NULL: OOM. */
+static struct gl_snap_ent *
+new_ent(struct gl_snap_walk *w)
+{
+	struct gl_snap_ent **q, *e;
+	size_t b = w->n / GL_SNAP_BLK;
+
+	if (w->n % GL_SNAP_BLK == 0) {
+		if ((q = realloc(w->blk, (b + 1) * sizeof *q)) == NULL)
+			return NULL;
+		w->blk = q;
+		if ((q[b] = malloc(GL_SNAP_BLK * sizeof **q)) == NULL)
+			return NULL;
+	}
+	e = &w->blk[b][w->n++ % GL_SNAP_BLK];
+	memset(e, 0, sizeof *e);
+	e->xattrs = jv_null();
+	e->link = -1;
+	return e;
+}
+
+static struct gl_snap_ent *
+ent_at(struct gl_snap_walk *w, size_t i)
+{
+	return w->e != NULL ? &w->e[i] : &w->blk[i / GL_SNAP_BLK][i % GL_SNAP_BLK];
+}
+
+/* The blocks into one array w->e, once the hashing is over. */
+static int
+flatten(struct gl_snap_walk *w)
+{
+	size_t i, k;
+
+	if ((w->e = malloc((w->n + 1) * sizeof *w->e)) == NULL)
+		return -1;
+	for (i = 0; i < w->n; i += k) {
+		k = w->n - i < GL_SNAP_BLK ? w->n - i : GL_SNAP_BLK;
+		memcpy(&w->e[i], w->blk[i / GL_SNAP_BLK], k * sizeof *w->e);
+		free(w->blk[i / GL_SNAP_BLK]);
+	}
+	free(w->blk);
+	w->blk = NULL;
+	return 0;
+}
+
+#define OPEN_FILE (O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC)
+
+/* Regular file e (name in dfd), fd open or -1: its digest from the cache,
+ * or the file handed to the pool. */
 static void
-visit(struct gl_snap_walk *w, int dfd, const char *name, const char *pre, size_t plen, dev_t pdev)
+regular(struct gl_snap_walk *w, int dfd, const char *name, struct gl_snap_ent *e, int fd)
+{
+	struct stat st;
+
+	if (fd < 0) {
+		if (gl_snap_cache_lookup(w->o->cache, e))
+			return;
+		/* one name in a directory held open, not followed: nothing
+		 * on the way can be swapped for a symlink */
+		if ((fd = openat(dfd, name, OPEN_FILE)) < 0) {
+			e->herr = "open";
+			e->hno = errno;
+			return;
+		}
+		if (fstat(fd, &st) < 0) {
+			e->herr = "fstat";
+			e->hno = errno;
+			close(fd);
+			return;
+		}
+		/* swapped (for a FIFO, say) since the lstat: never read it */
+		if (!S_ISREG(st.st_mode) || st.st_ino != e->st.st_ino || st.st_dev != e->st.st_dev) {
+			e->herr = "open";
+			close(fd);
+			return;
+		}
+		e->st = st;
+	}
+	gl_snap_pool_file(w->pool, e, fd);
+}
+
+static void
+visit(struct gl_snap_walk *w, int dfd, const char *name, int type, const char *pre, size_t plen,
+    dev_t pdev)
 {
 	char proc[PATH_MAX + 64];
 	struct gl_snap_ent *e;
 	struct stat st;
-	size_t len, idx;
+	size_t len;
 	char *path;
 	ssize_t r;
-	int fd, ig;
+	int fd = -1, ig;
 
 	if ((path = joinpath(pre, plen, name, &len)) == NULL) {
 		w->oom = 1;
@@ -145,51 +228,37 @@ visit(struct gl_snap_walk *w, int dfd, const char *name, const char *pre, size_t
 		free(path);
 		return;
 	}
-	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+	/* a regular file is opened at once, and its fstat is its lstat;
+	 * not with a cache, which spares opening the unchanged ones */
+	if (type == DT_REG && (w->o->cache == NULL || !gl_snap_cache_usable(w->o->cache)) &&
+	    (fd = openat(dfd, name, OPEN_FILE)) >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
+		close(fd);
+		fd = -1;
+	}
+	if (fd < 0 && fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 		if (errno != ENOENT)	/* gone since readdir: nothing lost */
 			gl_snap_skip(w, path, len, "lstat", errno);
 		free(path);
 		return;
 	}
-	if ((ig = gl_snap_rules_pattern(w, path, len, S_ISDIR(st.st_mode))) >= 0) {
-		w->ign[ig]++;
+	if ((ig = gl_snap_rules_pattern(w, path, len, S_ISDIR(st.st_mode))) >= 0 ||
+	    (e = new_ent(w)) == NULL) {
+		if (ig >= 0)
+			w->ign[ig]++;
+		else
+			w->oom = 1;
+		if (fd >= 0)
+			close(fd);
 		free(path);
 		return;
 	}
-	if (w->n == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 256;
-		struct gl_snap_ent *q = realloc(w->e, cap * sizeof *q);
-		if (q == NULL) {
-			free(path);
-			w->oom = 1;
-			return;
-		}
-		w->e = q;
-		w->cap = cap;
-	}
-	idx = w->n++;
-	e = &w->e[idx];
-	memset(e, 0, sizeof *e);
 	e->path = path;
 	e->len = len;
 	e->st = st;
-	e->xattrs = jv_null();
-	e->link = -1;
 	e->mount = st.st_dev != pdev;
 	gl_snap_progress(w, 0);
 	if (S_ISREG(st.st_mode)) {
-		if (gl_snap_cache_lookup(w->o->cache, e))
-			return;
-		if (w->npend == w->pcap) {
-			size_t cap = w->pcap ? w->pcap * 2 : 256, *q;
-			if ((q = realloc(w->pend, cap * sizeof *q)) == NULL) {
-				w->oom = 1;
-				return;
-			}
-			w->pend = q;
-			w->pcap = cap;
-		}
-		w->pend[w->npend++] = idx;
+		regular(w, dfd, name, e, fd);
 		return;
 	}
 	if (S_ISDIR(st.st_mode)) {
@@ -198,7 +267,7 @@ visit(struct gl_snap_walk *w, int dfd, const char *name, const char *pre, size_t
 			gl_snap_skip(w, path, len, "open", errno);
 			return;
 		}
-		if (gl_snap_xattrs(fd, NULL, &w->e[idx].xattrs) < 0)
+		if (gl_snap_xattrs(fd, NULL, &e->xattrs) < 0)
 			gl_snap_skip(w, path, len, "xattrs", errno);
 		if (strcmp(path, ".git/objects") != 0)
 			walk_dir(w, fd, path, len, st.st_dev);
@@ -229,16 +298,17 @@ visit(struct gl_snap_walk *w, int dfd, const char *name, const char *pre, size_t
 				break;
 			cap *= 2;
 		}
-		w->e[idx].target = t;
-		w->e[idx].tlen = (size_t)r;
+		e->target = t;
+		e->tlen = (size_t)r;
 	}
 }
 
+/* the names in a directory: its d_type byte, then the name */
 static void
 walk_dir(struct gl_snap_walk *w, int dfd, const char *pre, size_t plen, dev_t dev)
 {
 	char **names = NULL, **q;
-	size_t n = 0, cap = 0, i;
+	size_t n = 0, cap = 0, i, k;
 	struct dirent *de;
 	DIR *d;
 	int fd, pushed;
@@ -263,8 +333,11 @@ walk_dir(struct gl_snap_walk *w, int dfd, const char *pre, size_t plen, dev_t de
 				break;
 			names = q;
 		}
-		if ((names[n] = strdup(de->d_name)) == NULL)
+		k = strlen(de->d_name);
+		if ((names[n] = malloc(k + 2)) == NULL)
 			break;
+		names[n][0] = (char)de->d_type;
+		memcpy(names[n] + 1, de->d_name, k + 1);
 		n++;
 		errno = 0;
 	}
@@ -275,7 +348,7 @@ walk_dir(struct gl_snap_walk *w, int dfd, const char *pre, size_t plen, dev_t de
 	closedir(d);
 	for (i = 0; i < n; i++) {
 		if (!w->oom)
-			visit(w, dfd, names[i], pre, plen, dev);
+			visit(w, dfd, names[i] + 1, (unsigned char)names[i][0], pre, plen, dev);
 		free(names[i]);
 	}
 	free(names);
@@ -343,6 +416,7 @@ run(struct gl_snap_walk *w, const char *dir, char *started, char **root)
 {
 	const struct gl_snap_opts *o = w->o;
 	struct stat st;
+	size_t i;
 	int fd = -1, rc = -1, e;
 
 	clock_gettime(CLOCK_MONOTONIC, &w->t0);
@@ -358,9 +432,21 @@ run(struct gl_snap_walk *w, const char *dir, char *started, char **root)
 	}
 	if (gl_snap_rules_init(w) < 0)
 		goto out;
+	if ((w->pool = gl_snap_pool_start(w)) == NULL) {
+		errno = ENOMEM;
+		goto out;
+	}
 	walk_dir(w, fd, "", 0, st.st_dev);
-	if (!w->oom)
-		gl_snap_hash_all(w, fd);
+	gl_snap_pool_finish(w->pool);
+	w->pool = NULL;
+	if (flatten(w) < 0)
+		w->oom = 1;
+	for (i = 0; !w->oom && i < w->n; i++) {
+		if (w->e[i].xerr != NULL)
+			gl_snap_skip(w, w->e[i].path, w->e[i].len, w->e[i].xerr, w->e[i].xno);
+		if (w->e[i].herr != NULL)
+			gl_snap_skip(w, w->e[i].path, w->e[i].len, w->e[i].herr, w->e[i].hno);
+	}
 	gl_snap_progress(w, 1);
 	if (w->oom) {
 		errno = ENOMEM;
@@ -388,12 +474,14 @@ cleanup(struct gl_snap_walk *w)
 	int e = errno;
 
 	for (i = 0; i < w->n; i++) {
-		free(w->e[i].path);
-		free(w->e[i].target);
-		jv_free(w->e[i].xattrs);
+		free(ent_at(w, i)->path);
+		free(ent_at(w, i)->target);
+		jv_free(ent_at(w, i)->xattrs);
 	}
+	for (i = 0; w->blk != NULL && i * GL_SNAP_BLK < w->n; i++)
+		free(w->blk[i]);
+	free(w->blk);
 	free(w->e);
-	free(w->pend);
 	for (i = 0; i < w->ns; i++) {
 		free(w->s[i].path);
 		free(w->s[i].reason);

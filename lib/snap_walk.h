@@ -57,14 +57,17 @@ struct gl_snap_cache {
 	jv gitignore;		/* its .gitignore rules, or jv_null() */
 };
 
+#define GL_SNAP_BLK 1024
+
 struct gl_snap_walk {
 	const struct gl_snap_opts *o;
-	struct gl_snap_ent *e;
-	size_t n, cap;
+	struct gl_snap_ent *e;	/* all entries, once walked */
+	size_t n;
 	struct gl_snap_skip *s;
 	size_t ns, scap;
-	size_t *pend;		/* entries to hash */
-	size_t npend, pcap;
+	struct gl_snap_ent **blk;	/* entries while walking, BLK a block */
+	struct gl_snap_pool *pool;	/* hashes the regular files */
+	size_t npend;		/* files handed to the pool */
 	struct gl_ignore excl;	/* --exclude */
 	struct gl_ignore *gi;	/* .gitignore rules, innermost last */
 	size_t ngi, gicap;
@@ -99,8 +102,13 @@ jv gl_snap_rules_summary(struct gl_snap_walk *w);
 /* snap_hash.c: file content and xattrs */
 /* The xattrs of an open fd, or of procpath (not followed) when fd < 0. */
 int gl_snap_xattrs(int fd, const char *procpath, jv *out);
-/* Hash every w->pend entry below root, in threads. */
-void gl_snap_hash_all(struct gl_snap_walk *w, int root);
+/* Start the hashing threads (w->o->threads, the walker counted); NULL: OOM. */
+struct gl_snap_pool *gl_snap_pool_start(struct gl_snap_walk *w);
+/* Hash regular file e from fd (open, e->st its fstat), which is closed:
+ * now in this thread or later in another.  The outcome is in e. */
+void gl_snap_pool_file(struct gl_snap_pool *p, struct gl_snap_ent *e, int fd);
+/* Hash what is left, with the threads, and end them. */
+void gl_snap_pool_finish(struct gl_snap_pool *p);
 
 /* snap_cache.c: 1 when the cache gives e's digest (and xattrs) */
 int gl_snap_cache_lookup(const struct gl_snap_cache *c, struct gl_snap_ent *e);
