@@ -316,6 +316,22 @@ PY
 	[ "$stderr" != "${stderr#gl-snapshot: -j 0: not a number of threads}" ]
 }
 
+@test "hashing in threads: queued files are open, at most a quarter of the descriptor limit" {
+	for d in a b c; do
+		mkdir -p "$P/$d/deep/er"
+		for i in $(seq 200); do echo "$d$i" > "$P/$d/deep/er/f$i"; done
+	done
+	head -c 3000000 /dev/urandom > "$P/a/big"
+	snap -j 4 "$P" | jq -c 'del(.started)' > "$T/free.json"
+	# 40 descriptors: 10 queued; 24: 6, too few for a batch, so one thread
+	for n in 40 24; do
+		(ulimit -n "$n" && snap -j 4 "$P") | jq -c 'del(.started)' > "$T/low.json"
+		cmp "$T/free.json" "$T/low.json"
+	done
+	[ "$(jq '[.entries[] | select(.type == "file" and .sha256 != null)] | length' "$T/free.json")" = 601 ]
+	[ "$(jq .complete "$T/free.json")" = true ]
+}
+
 @test "--exclude patterns: .gitignore syntax, counted in ignored" {
 	mkdir -p "$P/src/gen" "$P/build" "$P/logs"
 	touch "$P/src/a.c" "$P/src/a.o" "$P/src/gen/x.o" "$P/build/out" "$P/logs/1.log" "$P/keep.log"
