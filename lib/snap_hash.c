@@ -19,7 +19,8 @@
 
 #define CHUNK (1 << 20)		/* what is read (or hashed) at a time */
 #define SMALL (64 << 10)	/* smaller files are queued a batch at a time */
-#define TAKE 8			/* jobs taken at a time */
+#define TAKE 8			/* jobs taken (and queued) at a time */
+#define WAKE 32
 #define QMAX 256		/* at most this many open files queued */
 
 static int
@@ -280,9 +281,10 @@ gl_snap_pool_start(struct gl_snap_walk *w)
 	return p;
 }
 
-/* The walker's batch into the queue. */
+/* The walker's batch into the queue; a waiting thread is woken once
+ * WAKE files wait (or one big one), not for each batch. */
 static void
-flush(struct gl_snap_pool *p)
+flush(struct gl_snap_pool *p, int now)
 {
 	size_t i;
 
@@ -291,7 +293,7 @@ flush(struct gl_snap_pool *p)
 	pthread_mutex_lock(&p->mu);
 	for (i = 0; i < p->nb; i++)
 		p->q[p->tail++ % p->qmax] = p->batch[i];
-	if (p->waiting > 0)
+	if (p->waiting > 0 && (now || p->tail - p->head >= WAKE))
 		pthread_cond_signal(&p->cv);
 	pthread_mutex_unlock(&p->mu);
 	p->nb = 0;
@@ -310,7 +312,7 @@ gl_snap_pool_file(struct gl_snap_pool *p, struct gl_snap_ent *e, int fd)
 	}
 	p->batch[p->nb++] = (struct job){ e, fd };
 	if (p->nb == TAKE || e->st.st_size > SMALL)
-		flush(p);
+		flush(p, e->st.st_size > SMALL);
 }
 
 void
@@ -321,7 +323,7 @@ gl_snap_pool_finish(struct gl_snap_pool *p)
 
 	if (p == NULL)
 		return;
-	flush(p);
+	flush(p, 1);
 	pthread_mutex_lock(&p->mu);
 	p->done = 1;
 	pthread_cond_broadcast(&p->cv);
