@@ -1,8 +1,10 @@
 /* snap_hash: what gl-snapshot reads of a file: its xattrs, and its
- * SHA-256.  The walk hands over each regular file open; it is hashed in
- * the walking thread or queued for the pool's threads, whichever keeps
- * every core busy.  Nothing here
- * touches the walk but the file's entry. */
+ * SHA-256.  The walk hands over each regular file open and goes on; the
+ * pool's threads take the files a few at a time, and the walking thread
+ * hashes one itself only when the queue is full (and all that is left
+ * once the walk is over).  Big files are read, not mapped: on the
+ * machine measured, SHA-256 straight from a mapping took a fifth more CPU
+ * than from a copy in the cache.  Nothing here touches the walk but the file's entry. */
 #include "snap_walk.h"
 
 #include <errno.h>
@@ -19,9 +21,9 @@
 
 #define CHUNK (1 << 20)		/* what is read (or hashed) at a time */
 #define SMALL (64 << 10)	/* smaller files are queued a batch at a time */
-#define TAKE 8			/* jobs taken (and queued) at a time */
-#define WAKE 32
-#define QMAX 256		/* at most this many open files queued */
+#define TAKE 8			/* files taken (and queued) at a time */
+#define WAKE 32			/* files queued before a waiting thread is woken */
+#define QMAX 256		/* files queued (open) at most */
 
 static int
 wanted_xattr(const char *name)
@@ -84,7 +86,6 @@ out:
 	}
 	return rc;
 }
-
 
 /* one hashing thread's tools */
 struct reader {
@@ -271,8 +272,8 @@ gl_snap_pool_start(struct gl_snap_walk *w)
 	pthread_mutexattr_destroy(&ma);
 	pthread_cond_init(&p->cv, NULL);
 	(void)reader_init(&p->own);
-	/* the walker hashes too: one thread fewer */
-	/* every queued file is open: a quarter of the fds at most */
+	/* every queued file is open: a quarter of the fds at most; and the
+	 * walker hashes too, so one thread fewer */
 	p->qmax = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur / 4 < QMAX ? rl.rlim_cur / 4 : QMAX;
 	if (nt > 1 && p->qmax >= TAKE && (p->q = calloc(p->qmax, sizeof *p->q)) != NULL &&
 	    (p->t = calloc(nt - 1, sizeof *p->t)) != NULL)
