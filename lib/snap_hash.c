@@ -4,7 +4,8 @@
  * hashes one itself only when the queue is full (and all that is left
  * once the walk is over).  Big files are read, not mapped: on the
  * machine measured, SHA-256 straight from a mapping took a fifth more CPU
- * than from a copy in the cache.  Nothing here touches the walk but the file's entry. */
+ * than from a copy in the cache.  Nothing here touches the walk but the
+ * file's entry. */
 #include "snap_walk.h"
 
 #include <errno.h>
