@@ -53,6 +53,8 @@ load_key(const char *path)
 		    path);
 	if (errno == EBADMSG)
 		errx(GL_EX_DATA, "%s: not an unencrypted PEM private key", path);
+	if (errno == E2BIG)
+		errx(GL_EX_DATA, "%s: more than one key in one file", path);
 	if (errno == EFBIG)
 		errx(GL_EX_DATA, "%s: too large for a key", path);
 	if (errno == EPERM) {

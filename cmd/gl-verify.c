@@ -63,14 +63,18 @@ add_key(struct opts *o, const char *path)
 		if (errno == ENOTSUP)
 			errx(GL_EX_DATA, "%s: key type not supported (need ECDSA "
 			    "P-256 or Ed25519)", path);
+		if (errno == E2BIG)
+			errx(GL_EX_DATA, "%s: more than one key in one file; give each its own", path);
 		if (errno == EBADMSG || errno == EFBIG)
 			errx(GL_EX_DATA, "%s: not a PEM public key", path);
 		err(GL_EX_SYS, "%s", path);
 	}
 	if (gl_key_id(k, id) < 0)
 		errx(GL_EX_SYS, "%s: cannot encode the key", path);
+	/* the same key in another encoding (compressed point, explicit curve
+	 * parameters) has another id but is the same key: it counts once */
 	for (i = 0; i < o->nkeys; i++)
-		if (strcmp(o->ids[i], id) == 0) {
+		if (strcmp(o->ids[i], id) == 0 || EVP_PKEY_eq(o->keys[i], k) == 1) {
 			EVP_PKEY_free(k);
 			return;
 		}

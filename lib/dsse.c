@@ -221,14 +221,20 @@ gl_dsse_verify(const struct gl_dsse *env, EVP_PKEY *const *keys, size_t nkeys,
     int *first)
 {
 	unsigned char *pae;
-	size_t plen, i, j;
-	int count = 0, r;
+	size_t plen, i, j, k;
+	int count = 0, r, dup;
 
 	*first = -1;
 	if (gl_dsse_pae(env->type, env->typelen, env->payload, env->len, &pae,
 	    &plen) < 0)
 		return -1;
-	for (i = 0; i < nkeys; i++)
+	for (i = 0; i < nkeys; i++) {
+		/* one key counts once, however it was encoded (compressed
+		 * point, explicit curve parameters) or how often it was given */
+		for (dup = 0, k = 0; k < i && !dup; k++)
+			dup = EVP_PKEY_eq(keys[k], keys[i]) == 1;
+		if (dup)
+			continue;
 		for (j = 0; j < env->nsigs; j++) {
 			r = gl_key_verify(keys[i], pae, plen, env->sigs[j].sig,
 			    env->sigs[j].len);
@@ -243,6 +249,7 @@ gl_dsse_verify(const struct gl_dsse *env, EVP_PKEY *const *keys, size_t nkeys,
 				break;
 			}
 		}
+	}
 	free(pae);
 	return count;
 }

@@ -119,7 +119,7 @@ read_private(const char *path, char **buf, size_t *len)
 static EVP_PKEY *
 load(const char *path, int private)
 {
-	char *buf;
+	char *buf, *begin;
 	size_t len;
 	EVP_PKEY *k;
 	int saved;
@@ -127,8 +127,16 @@ load(const char *path, int private)
 	if ((private ? read_private(path, &buf, &len) :
 	    gl_io_read_file(path, GL_KEY_CAP, &buf, &len)) < 0)
 		return NULL;
-	k = parse(buf, len, private);
-	saved = errno;
+	/* one key a file: a second PEM block would be silently ignored */
+	begin = memmem(buf, len, "-----BEGIN", 10);
+	if (begin != NULL && memmem(begin + 10, len - (size_t)(begin + 10 - buf),
+	    "-----BEGIN", 10) != NULL) {
+		k = NULL;
+		saved = E2BIG;
+	} else {
+		k = parse(buf, len, private);
+		saved = errno;
+	}
 	OPENSSL_cleanse(buf, len);
 	free(buf);
 	errno = saved;

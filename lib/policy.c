@@ -180,12 +180,11 @@ with_role(jv list, const char *role)
 
 	if (jv_get_kind(list) == JV_KIND_ARRAY)
 		jv_array_foreach(list, i, e) {
-			const char *r;
 			jv ann = gl_json_get(e, "annotations");
 			(void)i;
-			r = gl_json_str(ann, "role");
-			if (jv_get_kind(found) == JV_KIND_NULL && r != NULL &&
-			    strcmp(r, role) == 0) {
+			/* jv_equal compares lengths: "session\u0000x" is not "session" */
+			if (jv_get_kind(found) == JV_KIND_NULL &&
+			    jv_equal(gl_json_get(ann, "role"), jv_string(role))) {
 				jv_free(found);
 				found = jv_copy(e);
 			}
@@ -196,18 +195,20 @@ with_role(jv list, const char *role)
 	return found;
 }
 
+/* Whether v (consumed) is in list (consumed), compared as JSON values:
+ * a string with a NUL inside is never equal to its prefix. */
 static int
-in_list(jv list, const char *s)
+in_list(jv list, jv v)
 {
 	int yes = 0;
 
 	jv_array_foreach(list, i, e) {
 		(void)i;
-		if (s != NULL && strcmp(jv_string_value(e), s) == 0)
+		if (jv_get_kind(v) == JV_KIND_STRING && jv_equal(e, jv_copy(v)))
 			yes = 1;
-		jv_free(e);
 	}
 	jv_free(list);
+	jv_free(v);
 	return yes;
 }
 
@@ -261,7 +262,7 @@ rule(const char *name, jv val, jv st, char *buf, size_t bufsz)
 		s = gl_json_str(x, prof ? "name" : "id");
 		snprintf(buf, bufsz, "%s '%.100s' is not in the allowed list",
 		    prof ? "profile" : "builder", s ? s : "(absent)");
-		ok = in_list(jv_copy(val), s);
+		ok = in_list(jv_copy(val), gl_json_get(x, prof ? "name" : "id"));
 		jv_free(x);
 		return ok ? NULL : buf;
 	}

@@ -393,3 +393,18 @@ chain3() {
 	    gl-sign -k "$K/d-ed25519.pem" --raw -o /dev/null --bundle att.sigstore.json
 	gl-verify -k key.pub att.sigstore.json
 }
+
+@test "gl-verify: one key in two encodings (compressed point, explicit parameters) counts once; a file with two keys is refused" {
+	openssl ec -pubin -in "$K/e-p256.pub" -conv_form compressed -pubout -out "$T/compressed.pub" 2>/dev/null
+	openssl ec -pubin -in "$K/e-p256.pub" -param_enc explicit -pubout -out "$T/explicit.pub" 2>/dev/null
+	install -m 600 "$K/e-p256.pem" "$T/e.pem"
+	gl-sign -k "$T/e.pem" -o "$T/one.json" < "$FIX/s1.json"
+	jq -c '.signatures += .signatures' "$T/one.json" > "$T/twice.json"
+	run -0 --separate-stderr gl-verify -k "$T/compressed.pub" --expect-type $TT "$T/twice.json"
+	run -2 --separate-stderr gl-verify --threshold 2 -k "$K/e-p256.pub" -k "$T/compressed.pub" --expect-type $TT "$T/twice.json"
+	[[ "$stderr" == *"only 1 distinct trusted key(s)" ]]
+	run -2 --separate-stderr gl-verify --threshold 2 -k "$K/e-p256.pub" -k "$T/explicit.pub" "$T/twice.json"
+	cat "$K/e-p256.pub" "$K/d-ed25519.pub" > "$T/two.pub"
+	run -3 --separate-stderr gl-verify -k "$T/two.pub" "$T/one.json"
+	[ "$stderr" = "gl-verify: $T/two.pub: more than one key in one file; give each its own" ]
+}

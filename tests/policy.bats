@@ -210,3 +210,21 @@ EOF2
 	run -0 --separate-stderr gl-verify -k "$pub" --check-files "$P" --check-materials "$old"
 	[ "$(jq -r '.checks[] | select(.check == "materials") | .status' <<<"$output")" = pass ]
 }
+
+@test "policy: a name with a NUL inside is not its prefix (allowed_profiles, allowed_builders)" {
+	session "$T/a.json"
+	jq -r .payload "$T/a.json" | base64 -d |
+	    jq -c '.predicate.buildDefinition.externalParameters.profile.name = "konishi\u0000evil" |
+	        .predicate.runDetails.builder.id += "\u0000x"' |
+	    gl-sign -k "$K/d-ed25519.pem" -o "$T/nul.json"
+	echo '{"allowed_profiles":["konishi"]}' > "$T/p.json"
+	pol "$T/p.json" "$T/nul.json"
+	[ "$status" -eq 1 ]
+	echo '{"allowed_builders":["https://gleisner.dev/gleisner@0.1.0"]}' > "$T/p.json"
+	pol "$T/p.json" "$T/nul.json"
+	[ "$status" -eq 1 ]
+	# and the prefix of a listed name with a NUL is not allowed either
+	echo '{"allowed_profiles":["konishi\u0000x"]}' > "$T/p.json"
+	pol "$T/p.json" "$T/a.json"
+	[ "$status" -eq 1 ]
+}
