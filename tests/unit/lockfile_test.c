@@ -3,6 +3,7 @@
  * corrupted at many offsets (no crash, no leak, an error or a result). */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "io.h"
 #include "json.h"
@@ -144,8 +145,44 @@ main(void)
 			n += snprintf(doc + n, sizeof doc - (size_t)n,
 			    "%c: &%c [*%c,*%c,*%c,*%c,*%c,*%c,*%c,*%c,*%c,*%c]\n", c, c, c - 1,
 			    c - 1, c - 1, c - 1, c - 1, c - 1, c - 1, c - 1, c - 1, c - 1);
-		CHECK(err_is(gl_yamldoc_parse(doc, (size_t)n), "1: too many nodes (aliases?)"));
+		CHECK(err_is(gl_yamldoc_parse(doc, (size_t)n), "7: too many nodes (aliases?)"));
 	}
+	{
+		/* 160000 open brackets: refused at the 65th, not after minutes in
+		 * libyaml's scanner; 64 levels are still read */
+		size_t deep = 160000;
+		char *doc = malloc(2 * deep + 32);
+		clock_t t0 = clock();
+
+		CHECK(doc != NULL);
+		if (doc != NULL) {
+			size_t n = (size_t)sprintf(doc, "a:\n  ");
+			for (i = 0; i < deep; i++)
+				doc[n + i] = '[';
+			for (i = 0; i < deep; i++)
+				doc[n + deep + i] = ']';
+			n += 2 * deep;
+			CHECK(err_is(gl_yamldoc_parse(doc, n), "2: nested too deeply"));
+			CHECK((clock() - t0) < CLOCKS_PER_SEC);
+			n = (size_t)sprintf(doc, "a:\n  ");
+			for (i = 0; i < 63; i++)
+				doc[n++] = '[';
+			for (i = 0; i < 63; i++)
+				doc[n++] = ']';
+			v = gl_yamldoc_parse(doc, n);
+			CHECK(jv_is_valid(v));
+			jv_free(v);
+			free(doc);
+		}
+	}
+	/* libyaml refuses a NUL from an escape itself */
+	CHECK(err_is(gl_yamldoc_parse("a: \"x\\0y\"\n", 11), "1: control characters are not allowed"));
+	CHECK(err_is(gl_yamldoc_parse("a: *b\n", 6), "1: an alias of no anchor before it"));
+	v = gl_yamldoc_parse("a: &x [1, {b: 2}]\nc: *x\n", 24);
+	CHECK(str_is(jv_copy(v), "[\"c\",1,\"b\"]", "2"));
+	jv_free(v);
+	v = gl_yamldoc_parse("", 0);
+	CHECK(jv_equal(v, jv_object()));
 
 	/* each parser: the shape, and an error naming the line */
 	CHECK(npkgs(parse("go.mod", "module m\nrequire (\n a v1\n b v2 // indirect\n)\n")) == 3);
