@@ -456,6 +456,80 @@ one_value(const char *buf, size_t len)
 	return v;
 }
 
+/* A string is a name, a version, a URL or a hash to the readers, as a C
+ * string: one with a NUL (\u0000) in it would be read cut short, so the
+ * first of them (keys in sorted order) is an error naming where it is. */
+static jv
+seg(jv path, jv key)
+{
+	const char *k = jv_string_value(key);
+	size_t i, n = (size_t)jv_string_length_bytes(jv_copy(key));
+	int plain = n > 0 && n == strlen(k) && !(k[0] >= '0' && k[0] <= '9');
+
+	for (i = 0; plain && i < n; i++)
+		plain = (k[i] >= 'a' && k[i] <= 'z') || (k[i] >= 'A' && k[i] <= 'Z') ||
+		    (k[i] >= '0' && k[i] <= '9') || k[i] == '_' || k[i] == '-';
+	if (plain) {
+		path = jv_string_concat(path, jv_string(jv_string_length_bytes(jv_copy(path)) ?
+		    "." : ""));
+		return jv_string_concat(path, key);
+	}
+	path = jv_string_concat(path, jv_string("["));
+	return jv_string_concat(jv_string_concat(path, jv_dump_string(key, 0)), jv_string("]"));
+}
+
+static int
+has_nul(jv s)
+{
+	return (size_t)jv_string_length_bytes(jv_copy(s)) != strlen(jv_string_value(s));
+}
+
+/* path (consumed) extended to the first string with a NUL in v (not
+ * consumed), or invalid if there is none */
+static jv
+nul_at(jv v, jv path)
+{
+	jv r = jv_invalid();
+	int i, n;
+
+	switch (jv_get_kind(v)) {
+	case JV_KIND_STRING:
+		if (has_nul(v))
+			return path;
+		break;
+	case JV_KIND_ARRAY:
+		n = jv_array_length(jv_copy(v));
+		for (i = 0; i < n && !jv_is_valid(r); i++) {
+			jv x = jv_array_get(jv_copy(v), i);
+			r = nul_at(x, jv_string_concat(jv_copy(path), jv_string_fmt("[%d]", i)));
+			jv_free(x);
+		}
+		break;
+	case JV_KIND_OBJECT: {
+		jv keys = jv_keys(jv_copy(v));
+
+		n = jv_array_length(jv_copy(keys));
+		for (i = 0; i < n && !jv_is_valid(r); i++) {
+			jv k = jv_array_get(jv_copy(keys), i), x = jv_object_get(jv_copy(v), jv_copy(k));
+			jv p = seg(jv_copy(path), jv_copy(k));
+
+			if (has_nul(k))
+				r = p;
+			else
+				r = nul_at(x, p);
+			jv_free(x);
+			jv_free(k);
+		}
+		jv_free(keys);
+		break;
+	}
+	default:
+		break;
+	}
+	jv_free(path);
+	return r;
+}
+
 jv
 gl_lockfile_json(const char *buf, size_t len)
 {
@@ -482,6 +556,18 @@ gl_lockfile_json(const char *buf, size_t len)
 			return jv_invalid_with_msg(jv_string("!out of memory"));
 		}
 		return jv_invalid_with_msg(m);
+	}
+	/* only \u0000 makes a NUL: no need to look without one */
+	if (memmem(buf, len, "\\u0000", 6) != NULL) {
+		jv at = nul_at(v, jv_string(""));
+
+		if (jv_is_valid(at)) {
+			jv_free(v);
+			if (jv_string_length_bytes(jv_copy(at)) == 0)
+				at = jv_string_concat(at, jv_string("."));
+			at = jv_string_concat(at, jv_string(": a NUL character in a string"));
+			return jv_invalid_with_msg(at);
+		}
 	}
 	return v;
 }

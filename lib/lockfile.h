@@ -30,7 +30,8 @@ const char *gl_lockfile_unsupported(const char *base);
 int gl_lockfile_line(const char *buf, size_t len, size_t off);
 /* A JSON lockfile (valid UTF-8; of duplicate keys the last counts, as in
  * the package managers); the error message is "LINE: what", never quoting
- * the input. */
+ * the input, or, for a key or string value with a NUL (\u0000) in it,
+ * "KEY: a NUL character in a string" (KEY a path like a.b["c/d"][0]). */
 jv gl_lockfile_json(const char *buf, size_t len);
 
 /* The kind of obj.key and its integer value, obj not consumed. */

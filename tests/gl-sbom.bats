@@ -112,6 +112,52 @@ PY
 	[[ $stderr == *"Cargo.lock:2: invalid UTF-8"* ]]
 }
 
+@test "deeply nested YAML is refused at the depth limit, at once, naming file and line" {
+	mkdir -p "$T/p" "$T/b"
+	# 160000 brackets took libyaml's scanner minutes before the limit was checked
+	{ printf "lockfileVersion: '9.0'\npackages: "
+	  head -c 160000 /dev/zero | tr '\0' '['; head -c 160000 /dev/zero | tr '\0' ']'; } \
+	    > "$T/p/pnpm-lock.yaml"
+	run -3 --separate-stderr timeout 10 gl-sbom "$T/p"
+	[ "$stderr" = "gl-sbom: $T/p/pnpm-lock.yaml:2: nested too deeply" ]
+	[ -z "$output" ]
+	{ printf '__metadata:\n  version: 6\n\n"a@npm:1":\n  version: '
+	  head -c 40000 /dev/zero | tr '\0' '['; head -c 40000 /dev/zero | tr '\0' ']'; } \
+	    > "$T/b/yarn.lock"
+	run -3 --separate-stderr timeout 10 gl-sbom "$T/b"
+	[ "$stderr" = "gl-sbom: $T/b/yarn.lock:5: nested too deeply" ]
+	# 64 levels in all are still read
+	{ printf "lockfileVersion: '9.0'\nsettings:\n  x: "
+	  head -c 62 /dev/zero | tr '\0' '['; head -c 62 /dev/zero | tr '\0' ']'; echo; } \
+	    > "$T/p/pnpm-lock.yaml"
+	run -0 --separate-stderr timeout 10 gl-sbom "$T/p"
+}
+
+@test "a NUL in a JSON lockfile's string is exit 3 naming file and key, not cut short" {
+	mkdir -p "$T/p"
+	printf '{"lockfileVersion":3,"packages":{"":{"name":"x"},"node_modules/a":{"version":"1.0.0\\u0000x","resolved":"https://registry.npmjs.org/a/-/a-1.0.0.tgz"}}}' \
+	    > "$T/p/package-lock.json"
+	run -3 --separate-stderr gl-sbom "$T/p"
+	[ "$stderr" = "gl-sbom: $T/p/package-lock.json: packages[\"node_modules/a\"].version: a NUL character in a string" ]
+	[ -z "$output" ]
+	printf '{"lockfileVersion":3,"packages":{"":{"name":"x"},"node_modules/a\\u0000b":{"version":"1.0.0"}}}' \
+	    > "$T/p/package-lock.json"
+	run -3 --separate-stderr gl-sbom "$T/p"
+	[ "$stderr" = "gl-sbom: $T/p/package-lock.json: packages[\"node_modules/a\\u0000b\"]: a NUL character in a string" ]
+	# an escaped backslash before u0000 is no NUL
+	printf '{"lockfileVersion":3,"packages":{"":{"name":"x\\\\u0000"}}}' > "$T/p/package-lock.json"
+	run -0 --separate-stderr gl-sbom "$T/p"
+	rm "$T/p/package-lock.json"
+	printf '{"packages":[{"name":"v/a","version":"1.0.0","dist":{"type":"zip","url":"https://x/a.zip","reference":"abc","shasum":"\\u0000"}}]}' \
+	    > "$T/p/composer.lock"
+	run -3 --separate-stderr gl-sbom "$T/p"
+	[ "$stderr" = "gl-sbom: $T/p/composer.lock: packages[0].dist.shasum: a NUL character in a string" ]
+	rm "$T/p/composer.lock"
+	printf '{"_meta":{},"default":{"requests":{"version":"==2.0\\u0000"}},"develop":{}}' > "$T/p/Pipfile.lock"
+	run -3 --separate-stderr gl-sbom "$T/p"
+	[ "$stderr" = "gl-sbom: $T/p/Pipfile.lock: default.requests.version: a NUL character in a string" ]
+}
+
 @test "a Cargo.lock that is a symlink is skipped with a warning" {
 	mkdir -p "$T/p"
 	ln -s "$FIX/gl-sbom/ws/Cargo.lock" "$T/p/Cargo.lock"
