@@ -181,51 +181,104 @@ gl_dns_make_query(uint16_t id, const char *name, uint16_t qtype, unsigned char *
 	return o + 4;
 }
 
-int
-gl_dns_parse_reply(const unsigned char *m, size_t n, uint16_t id, uint16_t qtype,
-    struct gl_dns_addr *a, size_t max, size_t *na, uint32_t *ttl, int *rcode)
+struct rr {
+	size_t owner, rdata;
+	uint16_t type, cls, rdl;
+	uint32_t ttl;
+};
+
+#define MAXRR 256
+#define MAXCHAIN 16
+
+static int
+in_chain(const unsigned char *m, size_t n, size_t off, char chain[][GL_DNS_NAME], size_t nc)
 {
-	size_t off = HDR, rdl;
-	unsigned qd, an, i;
-	uint16_t type, cls;
-	uint32_t t;
 	char name[GL_DNS_NAME];
+	size_t i;
+
+	if (read_name(m, n, &off, name, sizeof name, NULL) < 0)
+		return -1;
+	for (i = 0; i < nc; i++)
+		if (strcmp(name, chain[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+int
+gl_dns_parse_reply(const unsigned char *m, size_t n, uint16_t id, const char *qname,
+    uint16_t qtype, struct gl_dns_addr *a, size_t max, size_t *na, uint32_t *ttl, int *rcode,
+    const char **why)
+{
+	char chain[MAXCHAIN][GL_DNS_NAME];
+	struct rr rr[MAXRR];
+	size_t off = HDR, nc = 1, i, p;
+	unsigned an;
+	char name[GL_DNS_NAME];
+	int grown;
 
 	*na = 0;
 	*ttl = UINT32_MAX;
+	*why = "malformed reply";
 	if (n < HDR || get16(m) != id || !(m[2] & 0x80))
 		return -1;
 	*rcode = m[3] & 0x0f;
-	qd = get16(m + 4);
 	an = get16(m + 6);
-	for (i = 0; i < qd; i++) {
-		if (read_name(m, n, &off, name, sizeof name, NULL) < 0 || off + 4 > n)
-			return -1;
-		off += 4;
-	}
+	/* the question must be ours, echoed: one, same name, type and class */
+	*why = "reply's question differs from the query";
+	if (get16(m + 4) != 1 || read_name(m, n, &off, name, sizeof name, NULL) < 0 ||
+	    off + 4 > n || strcmp(name, qname) != 0 || get16(m + off) != qtype ||
+	    get16(m + off + 2) != 1)
+		return -1;
+	off += 4;
+	*why = "malformed reply";
+	if (an > MAXRR)
+		return -1;
 	for (i = 0; i < an; i++) {
+		rr[i].owner = off;
 		if (read_name(m, n, &off, name, sizeof name, NULL) < 0 || off + 10 > n)
 			return -1;
-		type = get16(m + off);
-		cls = get16(m + off + 2);
-		t = (uint32_t)get16(m + off + 4) << 16 | get16(m + off + 6);
-		rdl = get16(m + off + 8);
-		off += 10;
-		if (off + rdl > n)
+		rr[i].type = get16(m + off);
+		rr[i].cls = get16(m + off + 2);
+		rr[i].ttl = (uint32_t)get16(m + off + 4) << 16 | get16(m + off + 6);
+		rr[i].rdl = get16(m + off + 8);
+		rr[i].rdata = off += 10;
+		if (off + rr[i].rdl > n)
 			return -1;
-		if (cls == 1 && type == qtype && *na < max &&
-		    rdl == (qtype == GL_DNS_A ? 4u : 16u) && (qtype == GL_DNS_A || qtype == GL_DNS_AAAA)) {
+		off += rr[i].rdl;
+	}
+	/* the CNAME chain from qname, in whatever order its records come */
+	snprintf(chain[0], sizeof chain[0], "%s", qname);
+	do {
+		grown = 0;
+		for (i = 0; i < an && nc < MAXCHAIN; i++) {
+			if (rr[i].type != GL_DNS_CNAME || rr[i].cls != 1 ||
+			    in_chain(m, n, rr[i].owner, chain, nc) != (int)nc - 1)
+				continue;
+			p = rr[i].rdata;
+			if (read_name(m, n, &p, name, sizeof name, NULL) < 0 || p != rr[i].rdata + rr[i].rdl)
+				return -1;
+			if (in_chain(m, n, rr[i].rdata, chain, nc) >= 0)
+				continue;	/* a loop */
+			snprintf(chain[nc++], sizeof chain[0], "%s", name);
+			grown = 1;
+		}
+	} while (grown);
+	/* only addresses owned by a name of the chain */
+	for (i = 0; i < an; i++)
+		if (rr[i].cls == 1 && rr[i].type == qtype && *na < max &&
+		    (qtype == GL_DNS_A || qtype == GL_DNS_AAAA) &&
+		    rr[i].rdl == (qtype == GL_DNS_A ? 4u : 16u) &&
+		    in_chain(m, n, rr[i].owner, chain, nc) >= 0) {
 			a[*na].family = qtype == GL_DNS_A ? AF_INET : AF_INET6;
 			memset(a[*na].b, 0, sizeof a[*na].b);
-			memcpy(a[*na].b, m + off, rdl);
+			memcpy(a[*na].b, m + rr[i].rdata, rr[i].rdl);
 			(*na)++;
-			if (t < *ttl)
-				*ttl = t;
+			if (rr[i].ttl < *ttl)
+				*ttl = rr[i].ttl;
 		}
-		off += rdl;
-	}
 	if (*na == 0)
 		*ttl = 0;
+	*why = NULL;
 	return 0;
 }
 
@@ -269,6 +322,7 @@ static const struct gl_dns_prefix never[] = {
 	{ V4(100, 100, 100, 200), 32, 0, "cloud metadata" },
 	{ V4(168, 63, 129, 16), 32, 0, "cloud metadata" },
 	{ V4(192, 0, 0, 0), 24, 0, "IETF protocol assignments" },
+	{ V4(198, 18, 0, 0), 15, 0, "benchmarking" },
 	{ V4(224, 0, 0, 0), 4, 0, "multicast" },
 	{ V4(240, 0, 0, 0), 4, 0, "reserved" },
 	{ V4(10, 0, 0, 0), 8, 1, "private" },
@@ -283,6 +337,8 @@ static const struct gl_dns_prefix never[] = {
 	{ { AF_INET6, { 0xfe, 0xc0 } }, 10, 0, "site-local" },
 	{ { AF_INET6, { 0xff } }, 8, 0, "multicast" },
 	{ { AF_INET6, { 0x01 } }, 64, 0, "discard" },
+	{ { AF_INET6, { 0, 0x64, 0xff, 0x9b, 0, 0x01 } }, 48, 0, "local-use NAT64" },
+	{ { AF_INET6, { 0x20, 0x01 } }, 32, 0, "Teredo" },
 	{ { AF_INET6, { 0xfd, 0x00, 0x0e, 0xc2, [14] = 0x02, [15] = 0x54 } }, 128, 0, "cloud metadata" },
 	{ { AF_INET6, { 0xfc } }, 7, 1, "unique local (private)" },
 };

@@ -46,11 +46,13 @@ int gl_dns_allowed(const struct gl_strv *allow, const char *name);
 /* A query for name/qtype with id into out; its length, 0 if it does not fit. */
 size_t gl_dns_make_query(uint16_t id, const char *name, uint16_t qtype,
     unsigned char *out, size_t outsz);
-/* The addresses of qtype in an upstream reply to id (CNAME chains followed
- * by taking every record of qtype), the smallest TTL, the rcode.  -1 if the
- * reply is malformed or not for id. */
-int gl_dns_parse_reply(const unsigned char *m, size_t n, uint16_t id, uint16_t qtype,
-    struct gl_dns_addr *a, size_t max, size_t *na, uint32_t *ttl, int *rcode);
+/* The addresses of qtype in an upstream reply to id for qname (normalized):
+ * only records owned by qname or by a name its CNAME chain reaches; the
+ * smallest TTL, the rcode.  -1, and *why, if the reply is malformed, not
+ * for id, or its question is not exactly qname/qtype/IN. */
+int gl_dns_parse_reply(const unsigned char *m, size_t n, uint16_t id, const char *qname,
+    uint16_t qtype, struct gl_dns_addr *a, size_t max, size_t *na, uint32_t *ttl, int *rcode,
+    const char **why);
 /* Our reply to q (query bytes m): rcode, and the addresses as records of
  * q->qtype owned by the question's name.  Its length, 0 if it does not fit. */
 size_t gl_dns_make_reply(const unsigned char *m, const struct gl_dns_query *q, int rcode,

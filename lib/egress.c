@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sched.h>
@@ -158,6 +159,7 @@ gl_egress_plan(struct gl_egress *e, const struct gl_egress_opts *o, const struct
 	e->plan.nown = gl_netns_own(e->plan.own, GL_NFT_MAXOWN - 2);
 	e->plan.own[e->plan.nown++] = e->h4;
 	e->plan.own[e->plan.nown++] = e->h6;
+	e->plan.gw6 = e->h6;
 
 	e->res.allow = &e->names;
 	e->res.allow_all = e->plan.allow_all;
@@ -246,6 +248,67 @@ gl_egress_report(const struct gl_egress *e)
 	return r;
 }
 
+/* The NAT tables of other sessions.  A session is alive while its veth
+ * glhN is: the veth comes before the table and goes after it, and the
+ * kernel removes it with the sandbox namespace.  A dead session's table,
+ * and its files, are removed here; the forwarding it turned on (its
+ * table's comment) becomes ours to turn off. */
+struct others {
+	const char *self;
+	int alive, fwd;
+	char dead[16][32];
+	size_t ndead;
+};
+
+static void
+other_table(const char *name, const char *comment, void *ctx)
+{
+	struct others *o = ctx;
+	char ifname[IF_NAMESIZE + 8];
+	unsigned idx;
+	int bits;
+
+	if (strcmp(name, o->self) == 0)
+		return;
+	if (sscanf(name, "gleisner_%u", &idx) != 1) {
+		o->alive++;
+		return;
+	}
+	snprintf(ifname, sizeof ifname, "glh%u", idx);
+	if (if_nametoindex(ifname) != 0 || errno != ENODEV || o->ndead == 16) {
+		o->alive++;
+		return;
+	}
+	if (comment != NULL && sscanf(comment, "gl-netfilter forwarding=%d", &bits) == 1)
+		o->fwd |= bits & 3;
+	snprintf(o->dead[o->ndead++], sizeof o->dead[0], "%s", name);
+}
+
+/* How many other sessions are alive; dead ones' forwarding bits ORed into
+ * *fwd.  -1 when the tables cannot be listed. */
+static int
+reap_others(struct mnl_socket *nl, const char *self, int *fwd)
+{
+	struct others o = { .self = self };
+	char path[64];
+	unsigned idx;
+	size_t i;
+
+	if (gl_nft_list_tables(nl, "gleisner_", other_table, &o) < 0)
+		return -1;
+	for (i = 0; i < o.ndead; i++) {
+		gl_nft_delete(nl, o.dead[i]);
+		if (sscanf(o.dead[i], "gleisner_%u", &idx) == 1) {
+			snprintf(path, sizeof path, "/run/gl-netfilter-%u.resolv", idx);
+			unlink(path);
+			snprintf(path, sizeof path, "/run/gl-netfilter-%u.hosts", idx);
+			unlink(path);
+		}
+	}
+	*fwd |= o.fwd;
+	return o.alive;
+}
+
 /* The host side, undone by the guard: the NAT table, forwarding, the
  * resolv.conf copy.  Idempotent. */
 static void
@@ -253,11 +316,11 @@ host_cleanup(const struct gl_egress *e, int fwd)
 {
 	struct mnl_socket *nl = gl_nft_open();
 
-	/* forwarding goes off again only if we turned it on and no other
-	 * session (its NAT table) still needs it */
+	/* forwarding goes off again only if we (or a dead session) turned it
+	 * on and no live session (its NAT table) still needs it */
 	if (nl != NULL) {
 		gl_nft_delete(nl, e->nattable);
-		if (gl_nft_count_tables(nl, "gleisner_", e->nattable) != 0)
+		if (reap_others(nl, e->nattable, &fwd) != 0)
 			fwd = 0;
 		gl_nft_close(nl);
 	}
@@ -288,6 +351,9 @@ start_guard(struct gl_egress *e)
 	if ((e->guard = fork()) < 0)
 		return -1;
 	if (e->guard == 0) {
+		/* its own session: a kill of our process group (a terminal's,
+		 * a supervisor's) must not reach it */
+		setsid();
 		signal(SIGINT, SIG_IGN);
 		signal(SIGTERM, SIG_IGN);
 		signal(SIGHUP, SIG_IGN);
@@ -353,6 +419,7 @@ pin(struct gl_egress *e, char *err, size_t errsz)
 	struct gl_dns_addr a[GL_DNS_MAXADDR];
 	char addr[INET6_ADDRSTRLEN];
 	size_t i, k, n, na, j;
+	const char *why;
 	uint32_t ttl;
 	int rcode, fd;
 	jv addrs;
@@ -373,8 +440,8 @@ pin(struct gl_egress *e, char *err, size_t errsz)
 		for (k = 0; k < 2; k++) {
 			n = gl_dns_make_query((uint16_t)(i * 2 + k), e->names.v[i], types[k], q, sizeof q);
 			if (n == 0 || (n = gl_resolv_answer(&e->res, q, n, r, sizeof r)) == 0 ||
-			    gl_dns_parse_reply(r, n, (uint16_t)(i * 2 + k), types[k], a, GL_DNS_MAXADDR,
-			    &na, &ttl, &rcode) < 0)
+			    gl_dns_parse_reply(r, n, (uint16_t)(i * 2 + k), e->names.v[i], types[k], a,
+			    GL_DNS_MAXADDR, &na, &ttl, &rcode, &why) < 0)
 				continue;
 			for (j = 0; j < na; j++) {
 				gl_dns_addr_str(&a[j], addr, sizeof addr);
@@ -430,21 +497,31 @@ gl_egress_setup(struct gl_egress *e, char *err, size_t errsz)
 	{
 		struct mnl_socket *nl = gl_nft_open();
 		struct gl_dns_addr n4 = e->h4, n6 = e->h6;
+		char comment[64];
+		int stale = 0;
 
 		n4.b[3] &= 0xfc;
 		n6.b[15] = 0;
-		if (nl == NULL || gl_nft_nat(nl, e->nattable, e->hostif, &n4, 30, &n6, 64) < 0) {
+		if (nl != NULL)
+			reap_others(nl, e->nattable, &stale);
+		if (nl == NULL || gl_netns_forward_on(&e->fwd) < 0) {
+			gl_nft_close(nl);
+			return fail(err, errsz, "forwarding");
+		}
+		e->fwd |= stale;
+		c = (unsigned char)e->fwd;
+		if (write(e->guard_w, &c, 1) != 1) {
+			gl_nft_close(nl);
+			return fail(err, errsz, "guard");
+		}
+		snprintf(comment, sizeof comment, "gl-netfilter forwarding=%d", e->fwd);
+		if (gl_nft_nat(nl, e->nattable, comment, e->hostif, &n4, 30, &n6, 64) < 0) {
 			gl_nft_close(nl);
 			e->hint = "the host needs nf_tables with nat (nft_masq)";
 			return fail(err, errsz, "host table inet %s", e->nattable);
 		}
 		gl_nft_close(nl);
 	}
-	if (gl_netns_forward_on(&e->fwd) < 0)
-		return fail(err, errsz, "forwarding");
-	c = (unsigned char)e->fwd;
-	if (write(e->guard_w, &c, 1) != 1)
-		return fail(err, errsz, "guard");
 
 	/* sandbox side: address, routes, rules, resolver, NFLOG */
 	if (setns(e->sfd, CLONE_NEWNET) < 0)

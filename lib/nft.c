@@ -20,6 +20,7 @@
 #include <libnftnl/rule.h>
 #include <libnftnl/set.h>
 #include <libnftnl/table.h>
+#include <libnftnl/udata.h>
 
 #define BATCH (256 * 1024)
 #define TYPE_IPADDR 7		/* nft's key types */
@@ -364,13 +365,20 @@ chain(struct tx *t, const char *name, const char *type, uint32_t hook, int prio,
 }
 
 static void
-table(struct tx *t, int type)
+table(struct tx *t, int type, const char *comment)
 {
 	struct nftnl_table *tb = nftnl_table_alloc();
+	struct nftnl_udata_buf *u = NULL;
 	struct nlmsghdr *nlh;
 
 	nftnl_table_set_str(tb, NFTNL_TABLE_NAME, t->table);
 	nftnl_table_set_u32(tb, NFTNL_TABLE_FAMILY, NFPROTO_INET);
+	/* nft(8)'s own comment format, so that nft list tables shows it */
+	if (comment != NULL && (u = nftnl_udata_buf_alloc(128)) != NULL &&
+	    nftnl_udata_put_strz(u, NFTNL_UDATA_TABLE_COMMENT, comment))
+		nftnl_table_set_data(tb, NFTNL_TABLE_USERDATA, nftnl_udata_buf_data(u),
+		    nftnl_udata_buf_len(u));
+	nftnl_udata_buf_free(u);
 	nlh = tx_msg(t, type, type == NFT_MSG_NEWTABLE ? NLM_F_CREATE : 0);
 	nftnl_table_nlmsg_build_payload(nlh, tb);
 	mnl_nlmsg_batch_next(t->b);
@@ -412,6 +420,10 @@ static void
 rules(struct tx *t, const struct gl_nft_plan *p, jv *out)
 {
 	static const uint8_t nd[] = { 133, 135, 136, 143 };	/* RS, NS, NA, MLDv2 */
+	static const struct gl_dns_addr ndnet[2] = {
+		{ AF_INET6, { 0xfe, 0x80 } }, { AF_INET6, { 0xff, 0x02 } }
+	};
+	static const int ndlen[2] = { 10, 16 };
 	static const uint16_t dnsports[] = { 53, 853 };
 	static const uint8_t l4[] = { IPPROTO_TCP, IPPROTO_UDP };
 	const struct gl_dns_prefix *np;
@@ -428,14 +440,20 @@ rules(struct tx *t, const struct gl_nft_plan *p, jv *out)
 	m_ct_established(&b);
 	a_verdict(&b, NF_ACCEPT);
 	end(&b, t, out, "output");
-	for (i = 0; i < sizeof nd; i++) {
-		begin(&b, t, "output");
-		m_nfproto(&b, AF_INET6);
-		m_l4proto(&b, IPPROTO_ICMPV6);
-		payload(&b, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
-		add(&b, cmp(NFT_CMP_EQ, &nd[i], 1), "icmpv6 type %u", nd[i]);
-		a_verdict(&b, NF_ACCEPT);
-		end(&b, t, out, "output");
+	/* neighbour discovery only on the link: link-local and link-scope
+	 * multicast destinations, and the gateway (unicast NUD probes) */
+	for (k = 0; k < 3; k++) {
+		if (k == 2 && p->gw6.family != AF_INET6)
+			break;
+		for (i = 0; i < sizeof nd; i++) {
+			begin(&b, t, "output");
+			m_addr(&b, k == 2 ? &p->gw6 : &ndnet[k], k == 2 ? 128 : ndlen[k], 0);
+			m_l4proto(&b, IPPROTO_ICMPV6);
+			payload(&b, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
+			add(&b, cmp(NFT_CMP_EQ, &nd[i], 1), "icmpv6 type %u", nd[i]);
+			a_verdict(&b, NF_ACCEPT);
+			end(&b, t, out, "output");
+		}
 	}
 	/* DNS and DNS over TLS only to the resolver (on lo, above) */
 	for (i = 0; i < 2; i++)
@@ -551,7 +569,7 @@ gl_nft_install(struct mnl_socket *nl, const struct gl_nft_plan *p)
 
 	if (tx_begin(&t, GL_NFT_TABLE) < 0)
 		return -1;
-	table(&t, NFT_MSG_NEWTABLE);
+	table(&t, NFT_MSG_NEWTABLE, NULL);
 	chain(&t, "output", "filter", NF_INET_LOCAL_OUT, 0, NF_DROP);
 	chain(&t, "input", "filter", NF_INET_LOCAL_IN, 0, NF_DROP);
 	chain(&t, "forward", "filter", NF_INET_FORWARD, 0, NF_DROP);
@@ -602,7 +620,7 @@ gl_nft_allow(struct mnl_socket *nl, const struct gl_dns_addr *a, uint32_t timeou
 }
 
 int
-gl_nft_nat(struct mnl_socket *nl, const char *tname, const char *ifname,
+gl_nft_nat(struct mnl_socket *nl, const char *tname, const char *comment, const char *ifname,
     const struct gl_dns_addr *net4, int len4, const struct gl_dns_addr *net6, int len6)
 {
 	struct tx t;
@@ -611,7 +629,7 @@ gl_nft_nat(struct mnl_socket *nl, const char *tname, const char *ifname,
 
 	if (tx_begin(&t, tname) < 0)
 		return -1;
-	table(&t, NFT_MSG_NEWTABLE);
+	table(&t, NFT_MSG_NEWTABLE, comment);
 	chain(&t, "postrouting", "nat", NF_INET_POST_ROUTING, 100, NF_ACCEPT);
 	chain(&t, "forward", "filter", NF_INET_FORWARD, 0, NF_ACCEPT);
 	for (i = 0; i < 2; i++) {
@@ -646,38 +664,57 @@ gl_nft_delete(struct mnl_socket *nl, const char *tname)
 
 	if (tx_begin(&t, tname) < 0)
 		return -1;
-	table(&t, NFT_MSG_DELTABLE);
+	table(&t, NFT_MSG_DELTABLE, NULL);
 	if (tx_commit(nl, &t) < 0 && errno != ENOENT)
 		return -1;
 	return 0;
 }
 
-struct count {
-	const char *prefix, *except;
-	int n;
+struct list {
+	const char *prefix;
+	void (*fn)(const char *, const char *, void *);
+	void *ctx;
 };
+
+static int
+comment_cb(const struct nftnl_udata *attr, void *data)
+{
+	const char **c = data;
+	const char *v = nftnl_udata_get(attr);
+	uint8_t n = nftnl_udata_len(attr);
+
+	if (nftnl_udata_type(attr) == NFTNL_UDATA_TABLE_COMMENT && n > 0 && v[n - 1] == '\0')
+		*c = v;
+	return 0;
+}
 
 static int
 table_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct count *c = data;
+	struct list *l = data;
 	struct nftnl_table *t = nftnl_table_alloc();
-	const char *name;
+	const char *name, *comment = NULL;
+	const void *u;
+	uint32_t n = 0;
 
 	if (t != NULL && nftnl_table_nlmsg_parse(nlh, t) == 0 &&
 	    (name = nftnl_table_get_str(t, NFTNL_TABLE_NAME)) != NULL &&
-	    strncmp(name, c->prefix, strlen(c->prefix)) == 0 && strcmp(name, c->except) != 0)
-		c->n++;
+	    strncmp(name, l->prefix, strlen(l->prefix)) == 0) {
+		if ((u = nftnl_table_get_data(t, NFTNL_TABLE_USERDATA, &n)) != NULL)
+			nftnl_udata_parse(u, n, comment_cb, &comment);
+		l->fn(name, comment, l->ctx);
+	}
 	nftnl_table_free(t);
 	return MNL_CB_OK;
 }
 
 int
-gl_nft_count_tables(struct mnl_socket *nl, const char *prefix, const char *except)
+gl_nft_list_tables(struct mnl_socket *nl, const char *prefix,
+    void (*fn)(const char *name, const char *comment, void *ctx), void *ctx)
 {
 	char buf[16384];
 	struct nlmsghdr *nlh;
-	struct count c = { prefix, except, 0 };
+	struct list l = { prefix, fn, ctx };
 	uint32_t seq = (uint32_t)time(NULL);
 	ssize_t n;
 	int r;
@@ -686,11 +723,11 @@ gl_nft_count_tables(struct mnl_socket *nl, const char *prefix, const char *excep
 	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
 		return -1;
 	while ((n = mnl_socket_recvfrom(nl, buf, sizeof buf)) > 0) {
-		r = mnl_cb_run(buf, (size_t)n, seq, mnl_socket_get_portid(nl), table_cb, &c);
+		r = mnl_cb_run(buf, (size_t)n, seq, mnl_socket_get_portid(nl), table_cb, &l);
 		if (r < 0)
 			return -1;
 		if (r == MNL_CB_STOP)
 			break;
 	}
-	return n < 0 ? -1 : c.n;
+	return n < 0 ? -1 : 0;
 }

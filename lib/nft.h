@@ -21,6 +21,7 @@ struct gl_nft_plan {
 	size_t nown;
 	int allow_private;		/* private ranges not in the never rules */
 	uint16_t group;			/* NFLOG group of the log rules */
+	struct gl_dns_addr gw6;		/* the IPv6 gateway (family 0: none) */
 };
 
 struct mnl_socket;
@@ -37,12 +38,16 @@ int gl_nft_install(struct mnl_socket *nl, const struct gl_nft_plan *p);
 /* Add a to the allow4/allow6 set for timeout_s seconds (refreshing it);
  * 0: for good. */
 int gl_nft_allow(struct mnl_socket *nl, const struct gl_dns_addr *a, uint32_t timeout_s);
-/* Host side: a table "table" that masquerades net4/len4 and net6/len6 and
+/* Host side: a table "table" (with comment, if not NULL) that masquerades
+ * net4/len4 and net6/len6 and
  * lets ifname's traffic through the forward hook. */
-int gl_nft_nat(struct mnl_socket *nl, const char *table, const char *ifname, const struct gl_dns_addr *net4, int len4,
+int gl_nft_nat(struct mnl_socket *nl, const char *table, const char *comment,
+    const char *ifname, const struct gl_dns_addr *net4, int len4,
     const struct gl_dns_addr *net6, int len6);
-/* How many inet tables are named prefix* (but not except); -1 on error. */
-int gl_nft_count_tables(struct mnl_socket *nl, const char *prefix, const char *except);
+/* Call fn for each inet table named prefix*, with its comment or NULL;
+ * 0, or -1 on error. */
+int gl_nft_list_tables(struct mnl_socket *nl, const char *prefix,
+    void (*fn)(const char *name, const char *comment, void *ctx), void *ctx);
 /* Delete table (inet) in the current namespace; ENOENT is not an error. */
 int gl_nft_delete(struct mnl_socket *nl, const char *table);
 

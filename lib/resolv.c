@@ -186,8 +186,10 @@ gl_resolv_answer(struct gl_resolv *r, const unsigned char *m, size_t n, unsigned
 	} else if (ask(r, q.name, q.qtype, up, sizeof up, &upn, &id) < 0) {
 		rcode = GL_DNS_SERVFAIL;
 		why = "upstream did not answer";
-	} else if (gl_dns_parse_reply(up, upn, id, q.qtype, a, GL_DNS_MAXADDR, &na, &ttl, &upr) < 0 ||
-	    (upr != GL_DNS_NOERROR && upr != GL_DNS_NXDOMAIN)) {
+	} else if (gl_dns_parse_reply(up, upn, id, q.name, q.qtype, a, GL_DNS_MAXADDR, &na, &ttl,
+	    &upr, &why) < 0) {
+		rcode = GL_DNS_SERVFAIL;
+	} else if (upr != GL_DNS_NOERROR && upr != GL_DNS_NXDOMAIN) {
 		rcode = GL_DNS_SERVFAIL;
 		why = "upstream failed";
 	} else {

@@ -62,7 +62,7 @@ ev() {
 	[ "$output" = "fail ConnectionRefusedError" ]
 	ev 'select(.type == "net.deny") | .daddr == "198.51.100.10" and .dport == 8443 and
 	    .proto == "tcp" and .rule == "deny" and .src == "gl-netfilter"'
-	! grep -q "tcp 198.51.100.10 8443" "$NET_DIR/world.log"
+	run ! grep -q "tcp 198.51.100.10 8443" "$NET_DIR/world.log"
 	[ "$(jq .counts.denied "$T/rep.json")" -ge 1 ]
 }
 
@@ -72,7 +72,7 @@ ev() {
 	[ "$output" = "REFUSED" ]
 	run -0 --separate-stderr probe tcp "$n" 443
 	[[ "$output" == "fail resolve"* ]]
-	! world_saw_query "$n"
+	run ! world_saw_query "$n"
 	ev 'select(.name == $n) | .decision == "refuse" and
 	    .reason == "name not allowed"' --arg n "$n"
 }
@@ -80,10 +80,10 @@ ev() {
 @test "gl-netfilter: no data through other types or labels of an allowed name (no exfiltration)" {
 	run -0 --separate-stderr probe dns allowed.test TXT
 	[ "$output" = "NOERROR" ]
-	! grep -q "query\[TXT\] allowed.test" "$NET_DIR/dns.log"
+	run ! grep -q "query\[TXT\] allowed.test" "$NET_DIR/dns.log"
 	run -0 --separate-stderr probe dns "leak-$RANDOM.allowed.test" A
 	[ "$output" = "REFUSED" ]
-	! grep -q "leak-.*allowed.test" "$NET_DIR/dns.log"
+	run ! grep -q "leak-.*allowed.test" "$NET_DIR/dns.log"
 }
 
 @test "gl-netfilter: the direct address of an unlisted server is blocked, IPv4 and IPv6" {
@@ -91,7 +91,7 @@ ev() {
 	[ "$output" = "fail ConnectionRefusedError" ]
 	run -0 --separate-stderr probe tcp 2001:db8:200::20 443
 	[ "$output" = "fail ConnectionRefusedError" ]
-	! grep -q "tcp .*::20 443\|tcp 198.51.100.20 443" "$NET_DIR/world.log"
+	run ! grep -q "tcp .*::20 443\|tcp 198.51.100.20 443" "$NET_DIR/world.log"
 	ev 'select(.type == "net.deny" and .daddr == "2001:db8:200::20") | .dport == 443'
 }
 
@@ -101,14 +101,14 @@ ev() {
 	[[ "$output" == fail* ]]
 	run -0 --separate-stderr probe dns "$n" A 2001:db8:200::53
 	[[ "$output" == fail* ]]
-	! world_saw_query "$n"
+	run ! world_saw_query "$n"
 	run -0 --separate-stderr probe tcp 198.51.100.20 53
 	[ "$output" = "fail ConnectionRefusedError" ]
 	run -0 --separate-stderr probe tcp 198.51.100.10 853
 	[ "$output" = "fail ConnectionRefusedError" ]
 	run -0 --separate-stderr probe udp 198.51.100.10 853
 	[[ "$output" == fail* ]]
-	! grep -q " 53$\| 853$" "$NET_DIR/world.log"
+	run ! grep -q " 53$\| 853$" "$NET_DIR/world.log"
 	ev 'select(.type == "net.deny" and .dport == 853 and .proto == "udp") | .rule == "dns"'
 }
 
@@ -146,7 +146,7 @@ ev() {
 	for n in evilallowed.test allowed.test.evil.test wild.test; do
 		run -0 --separate-stderr probe dns "$n" A
 		[ "$output" = "REFUSED" ]
-		! world_saw_query "$n"
+		run ! world_saw_query "$n"
 	done
 	run -0 --separate-stderr probe dns ALLOWED.Test A
 	[ "$output" = "NOERROR 198.51.100.10" ]
@@ -189,7 +189,7 @@ hello 198.51.100.10 443" ]
 	[[ "$output" == fail* ]]
 	ev 'select(.type == "net.deny" and .proto == "icmp") | .daddr == "198.51.100.20"'
 	[ "$(world_echo_count)" = "$before" ]
-	! grep -q "udp 198.51.100.20 443" "$NET_DIR/world.log"
+	run ! grep -q "udp 198.51.100.20 443" "$NET_DIR/world.log"
 	# while UDP to an allowed name's port goes through
 	run -0 --separate-stderr probe udp allowed.test 443
 	[[ "$output" == "reply probe" ]]
@@ -288,8 +288,59 @@ hello 198.51.100.10 443" ]
 		in_host ip -o link | grep -q glh || break
 		sleep 0.1
 	done
-	! in_host ip -o link | grep -q glh
-	! in_host nft list tables | grep -q gleisner
+	run -0 in_host ip -o link
+	[[ "$output" != *glh* ]]
+	run -0 in_host nft list tables
+	[[ "$output" != *gleisner* ]]
+}
+
+@test "gl-netfilter: a SIGKILL of its whole process group does not reach the guard" {
+	ip netns exec "$NET_H" setsid "$GL_BIN/gl-netfilter" --upstream 198.51.100.53 \
+		-p "$T/p.ini" -- sleep 20 3>&- &
+	local pid=$! i idx
+	for i in $(seq 50); do in_host nft list tables | grep -q gleisner_ && break; sleep 0.1; done
+	idx=$(in_host nft list tables | sed -n 's/.*gleisner_//p')
+	[ -n "$idx" ]
+	[ -e "/run/gl-netfilter-$idx.resolv" ]
+	[ "$(in_host sysctl -n net.ipv4.ip_forward)" = 1 ]
+	kill -KILL -- "-$pid"
+	for i in $(seq 50); do
+		in_host nft list tables | grep -q gleisner || break
+		sleep 0.1
+	done
+	run -0 in_host nft list tables
+	[[ "$output" != *gleisner* ]]
+	[ "$(in_host sysctl -n net.ipv4.ip_forward)" = 0 ]
+	[ "$(in_host sysctl -n net.ipv6.conf.all.forwarding)" = 0 ]
+	[ ! -e "/run/gl-netfilter-$idx.resolv" ]
+}
+
+@test "gl-netfilter: a dead session's NAT table, forwarding and files are cleared by the next run" {
+	# what a session killed with its guard leaves: its table (no veth
+	# glh16383), the forwarding it turned on, its resolv.conf copy
+	in_host nft add table inet gleisner_16383 '{ comment "gl-netfilter forwarding=3"; }'
+	in_host sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+	touch /run/gl-netfilter-16383.resolv
+	NF_ARGS=(--wait)
+	run -0 --separate-stderr probe tcp -4 allowed.test 443
+	run -0 in_host nft list tables
+	[[ "$output" != *gleisner* ]]
+	[ "$(in_host sysctl -n net.ipv4.ip_forward)" = 0 ]
+	[ "$(in_host sysctl -n net.ipv6.conf.all.forwarding)" = 0 ]
+	[ ! -e /run/gl-netfilter-16383.resolv ]
+}
+
+@test "gl-netfilter: a live session's NAT table keeps forwarding on" {
+	in_host ip link add glh16382 type veth peer name glp16382
+	in_host nft add table inet gleisner_16382 '{ comment "gl-netfilter forwarding=0"; }'
+	NF_ARGS=(--wait)
+	run -0 --separate-stderr probe tcp -4 allowed.test 443
+	run -0 in_host nft list tables
+	[[ "$output" == *gleisner_16382* ]]
+	[ "$(in_host sysctl -n net.ipv4.ip_forward)" = 1 ]
+	in_host nft delete table inet gleisner_16382
+	in_host ip link del glh16382
+	in_host sysctl -qw net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0
 }
 
 @test "gl-netfilter: the command's exit status, 128+n for a signal, 126 and 127" {
@@ -439,11 +490,11 @@ hello 198.51.100.10 443" ]
 	cp "$REPO/tests/fixtures/net/client.py" "$P/"
 	local NET_CLIENT="/usr/bin/python3 client.py"
 	run -0 --separate-stderr in_host "$GL_BIN/gleisner" wrap --allow-degraded cgroup -d "$P" -- \
-		sh -c "$NET_CLIENT tcp -4 api.anthropic.com 443; $NET_CLIENT tcp -4 allowed.test 443; $NET_CLIENT tcp 198.51.100.20 443"
+		sh -c "$NET_CLIENT tcp -4 api.anthropic.com 443; $NET_CLIENT tcp -4 notkonishi.test 443; $NET_CLIENT tcp 198.51.100.20 443"
 	[ "${lines[0]}" = "hello 198.51.100.10 443" ]
 	[[ "${lines[1]}" == fail* ]]
 	[[ "${lines[2]}" == fail* ]]
-	! world_saw_query allowed.test
+	run ! world_saw_query notkonishi.test
 	run -0 --separate-stderr in_host "$GL_BIN/gleisner" record --allow-degraded cgroup -d "$P" -- \
 		sh -c "$NET_CLIENT tcp -4 api.anthropic.com 443; $NET_CLIENT tcp -4 other.test 443; true"
 	a=$(ls "$P"/.gleisner/attestation-*.json)

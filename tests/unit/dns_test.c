@@ -107,6 +107,7 @@ test_wire(void)
 	size_t n, rn, na;
 	uint32_t ttl;
 	int rcode;
+	const char *why;
 
 	n = gl_dns_make_query(0x1234, "api.example.com", GL_DNS_AAAA, q, sizeof q);
 	CHECK(n == 12 + 17 + 4);
@@ -142,18 +143,113 @@ test_wire(void)
 	a[1] = addr("2001:db8::2");
 	rn = gl_dns_make_reply(q, &qq, GL_DNS_NOERROR, a, 2, 60, r, sizeof r);
 	CHECK(rn == n + 2 * (12 + 16));
-	CHECK(gl_dns_parse_reply(r, rn, 0x1234, GL_DNS_AAAA, got, 4, &na, &ttl, &rcode) == 0);
+	CHECK(gl_dns_parse_reply(r, rn, 0x1234, "api.example.com", GL_DNS_AAAA, got, 4, &na, &ttl, &rcode, &why) == 0);
 	CHECK(na == 2 && ttl == 60 && rcode == 0 && memcmp(got[1].b, a[1].b, 16) == 0);
 	/* wrong id, wrong type wanted, too small a buffer */
-	CHECK(gl_dns_parse_reply(r, rn, 0x4321, GL_DNS_AAAA, got, 4, &na, &ttl, &rcode) < 0);
-	CHECK(gl_dns_parse_reply(r, rn, 0x1234, GL_DNS_A, got, 4, &na, &ttl, &rcode) == 0 && na == 0);
+	CHECK(gl_dns_parse_reply(r, rn, 0x4321, "api.example.com", GL_DNS_AAAA, got, 4, &na, &ttl, &rcode,
+	    &why) < 0);
+	/* a question that differs from the query: type, name, class, count */
+	CHECK(gl_dns_parse_reply(r, rn, 0x1234, "api.example.com", GL_DNS_A, got, 4, &na, &ttl,
+	    &rcode, &why) < 0 && why != NULL && strstr(why, "question") != NULL);
+	CHECK(gl_dns_parse_reply(r, rn, 0x1234, "evil.example.com", GL_DNS_AAAA, got, 4, &na, &ttl,
+	    &rcode, &why) < 0 && strstr(why, "question") != NULL);
+	r[n - 1] = 3;
+	CHECK(gl_dns_parse_reply(r, rn, 0x1234, "api.example.com", GL_DNS_AAAA, got, 4, &na, &ttl,
+	    &rcode, &why) < 0);
+	r[n - 1] = 1;
+	r[5] = 0;
+	CHECK(gl_dns_parse_reply(r, rn, 0x1234, "api.example.com", GL_DNS_AAAA, got, 4, &na, &ttl,
+	    &rcode, &why) < 0);
+	r[5] = 1;
+	CHECK(gl_dns_parse_reply(r, rn, 0x1234, "api.example.com", GL_DNS_AAAA, got, 4, &na, &ttl,
+	    &rcode, &why) == 0 && na == 2 && why == NULL);
 	CHECK(gl_dns_make_reply(q, &qq, GL_DNS_NOERROR, a, 2, 60, r, n + 20) == 0);
 	/* every truncation of a reply is malformed or short, never a crash */
 	for (n = 0; n < rn; n++)
-		gl_dns_parse_reply(r, n, 0x1234, GL_DNS_AAAA, got, 4, &na, &ttl, &rcode);
+		gl_dns_parse_reply(r, n, 0x1234, "api.example.com", GL_DNS_AAAA, got, 4, &na, &ttl,
+		    &rcode, &why);
 	rn = gl_dns_make_reply(q, &qq, GL_DNS_REFUSED, NULL, 0, 0, r, sizeof r);
 	CHECK((r[3] & 15) == GL_DNS_REFUSED && r[2] & 0x80 && r[7] == 0);
 	CHECK(gl_dns_make_query(1, "a..b", GL_DNS_A, q, sizeof q) == 0);
+}
+
+/* name, uncompressed, at r+*o */
+static void
+put_name(unsigned char *r, size_t *o, const char *name)
+{
+	const char *p, *dot;
+	size_t len;
+
+	for (p = name;; p = dot + 1) {
+		dot = strchr(p, '.');
+		len = dot != NULL ? (size_t)(dot - p) : strlen(p);
+		r[(*o)++] = (unsigned char)len;
+		memcpy(r + *o, p, len);
+		*o += len;
+		if (dot == NULL)
+			break;
+	}
+	r[(*o)++] = 0;
+}
+
+/* one IN record with TTL 60 at r+*o: an A (data an address) or a CNAME
+ * (data its target) */
+static void
+put_rr(unsigned char *r, size_t *o, const char *owner, int type, const char *data)
+{
+	size_t at;
+
+	put_name(r, o, owner);
+	memcpy(r + *o, "\0\0\0\1\0\0\0\x3c\0\0", 10);
+	r[*o + 1] = (unsigned char)type;
+	*o += 10;
+	at = *o;
+	if (type == GL_DNS_A) {
+		inet_pton(AF_INET, data, r + *o);
+		*o += 4;
+	} else {
+		put_name(r, o, data);
+	}
+	r[at - 1] = (unsigned char)(*o - at);
+}
+
+static void
+test_reply_owners(void)
+{
+	unsigned char r[1024];
+	struct gl_dns_addr got[8];
+	size_t o, na;
+	uint32_t ttl;
+	int rcode;
+	const char *why;
+	char s[INET6_ADDRSTRLEN];
+
+	/* api.test -> edge.cdn.test (CNAME after its A), plus records owned
+	 * by other names: only the chain's addresses are taken */
+	o = gl_dns_make_query(7, "api.test", GL_DNS_A, r, sizeof r);
+	r[2] |= 0x80;
+	put_rr(r, &o, "edge.cdn.test", GL_DNS_A, "192.0.2.10");
+	put_rr(r, &o, "api.test", GL_DNS_CNAME, "edge.cdn.test");
+	put_rr(r, &o, "evil.test", GL_DNS_A, "192.0.2.66");
+	put_rr(r, &o, "api.test", GL_DNS_A, "192.0.2.11");
+	put_rr(r, &o, "other.test", GL_DNS_CNAME, "api.test");
+	put_rr(r, &o, "other.test", GL_DNS_A, "192.0.2.67");
+	r[7] = 6;
+	CHECK(gl_dns_parse_reply(r, o, 7, "api.test", GL_DNS_A, got, 8, &na, &ttl, &rcode, &why) == 0);
+	CHECK(na == 2 && ttl == 60);
+	gl_dns_addr_str(&got[0], s, sizeof s);
+	CHECK(strcmp(s, "192.0.2.10") == 0);
+	gl_dns_addr_str(&got[1], s, sizeof s);
+	CHECK(strcmp(s, "192.0.2.11") == 0);
+	/* a CNAME loop ends; no address */
+	o = gl_dns_make_query(8, "a.test", GL_DNS_A, r, sizeof r);
+	r[2] |= 0x80;
+	put_rr(r, &o, "a.test", GL_DNS_CNAME, "b.test");
+	put_rr(r, &o, "b.test", GL_DNS_CNAME, "a.test");
+	put_rr(r, &o, "c.test", GL_DNS_A, "192.0.2.1");
+	r[7] = 3;
+	CHECK(gl_dns_parse_reply(r, o, 8, "a.test", GL_DNS_A, got, 8, &na, &ttl, &rcode, &why) == 0);
+	CHECK(na == 0 && ttl == 0);
 }
 
 static void
@@ -177,6 +273,18 @@ test_forbidden(void)
 	CHECK(forbidden("::127.0.0.1", 0) != NULL);
 	CHECK(forbidden("64:ff9b::a9fe:a9fe", 0) != NULL);	/* NAT64 of the metadata address */
 	CHECK(forbidden("64:ff9b::c633:640a", 0) == NULL);
+	/* local-use NAT64 (RFC 8215), Teredo, benchmarking (RFC 2544) */
+	CHECK(forbidden("64:ff9b:1::7f00:1", 0) != NULL);
+	CHECK(forbidden("64:ff9b:1:ffff::c633:640a", 1) != NULL);
+	CHECK(forbidden("64:ff9b:2::c633:640a", 0) == NULL);
+	CHECK(forbidden("2001::1", 0) != NULL);
+	CHECK(forbidden("2001:0:ffff:ffff::1", 1) != NULL);
+	CHECK(forbidden("2001:1::1", 0) == NULL);
+	CHECK(forbidden("2001:db8::1", 0) == NULL);
+	CHECK(forbidden("198.18.0.1", 0) != NULL);
+	CHECK(forbidden("198.19.255.255", 1) != NULL);
+	CHECK(forbidden("198.17.255.255", 0) == NULL);
+	CHECK(forbidden("198.20.0.0", 0) == NULL);
 	CHECK(forbidden("2002:7f00:1::1", 0) != NULL);	/* 6to4 of loopback */
 	CHECK(forbidden("fe80::1", 1) != NULL);
 	CHECK(forbidden("fd00:ec2::254", 1) != NULL);
@@ -218,6 +326,17 @@ test_nflog(void)
 	jv_free(v);
 }
 
+/* how many rules of d contain s */
+static int
+count(jv d, const char *s)
+{
+	int i, n = 0;
+
+	for (i = 0; i < jv_array_length(jv_copy(d)); i++)
+		n += strstr(nth(d, i), s) != NULL;
+	return n;
+}
+
 static void
 test_describe(void)
 {
@@ -226,6 +345,15 @@ test_describe(void)
 
 	d = gl_nft_describe(&p);
 	CHECK(jv_array_length(jv_copy(d)) > 20);
+	/* neighbour discovery only to link-local, link-scope multicast, the gateway */
+	CHECK(count(d, "icmpv6 type 135") == 2);
+	CHECK(count(d, "ip6 daddr fe80::/10 meta l4proto ipv6-icmp") == 4);
+	CHECK(count(d, "ip6 daddr ff02::/16 meta l4proto ipv6-icmp") == 4);
+	p.gw6 = addr("fd00::1");
+	jv_free(d);
+	d = gl_nft_describe(&p);
+	CHECK(count(d, "icmpv6 type 135") == 3);
+	CHECK(count(d, "ip6 daddr fd00::1/128 meta l4proto ipv6-icmp") == 4);
 	CHECK(strcmp(nth(d, 6), "set ports { type inet_service; elements = { 443, 80 }; }") == 0);
 	jv_free(d);
 	p.allow_all = 1;
@@ -290,6 +418,7 @@ main(void)
 {
 	test_names();
 	test_wire();
+	test_reply_owners();
 	test_forbidden();
 	test_nflog();
 	test_describe();
