@@ -248,8 +248,9 @@ hello 198.51.100.10 443" ]
 
 @test "gl-netfilter: default = allow still gets its own namespace, never the host's addresses" {
 	net_profile open allow 443
-	in_host /usr/bin/python3 "$REPO/tests/fixtures/net/world.py" "$T/host.log" 8443 8443 \
-	    198.51.100.2 > "$T/host.ready" 2>&1 3>&- &
+	# not through in_host: $! must be the server (ip netns exec execs it)
+	ip netns exec "$NET_H" /usr/bin/python3 "$REPO/tests/fixtures/net/world.py" "$T/host.log" \
+	    8443 8443 198.51.100.2 > "$T/host.ready" 2>&1 3>&- &
 	HOST_SERVER=$!
 	local i
 	for i in $(seq 30); do grep -q ready "$T/host.ready" && break; sleep 0.1; done
