@@ -5,11 +5,7 @@ load helpers
 
 setup() {
 	gl_setup
-	# private keys must be 0600: git checks them out 0644
-	K="$T/keys"
-	mkdir -p "$K"
-	cp "$FIX"/keys/* "$K/"
-	chmod 600 "$K"/*.pem
+	gl_keys
 	S1="$FIX/s1.json"
 	SLSA=https://example.com/test/v1
 }

@@ -5,11 +5,7 @@ load helpers
 
 setup() {
 	gl_setup
-	# private keys must be 0600: git checks them out 0644
-	K="$T/keys"
-	mkdir -p "$K"
-	cp "$FIX"/keys/* "$K/"
-	chmod 600 "$K"/*.pem
+	gl_keys
 	V="$FIX/dsse"
 	TT=https://example.com/test/v1
 	HELLO=5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03

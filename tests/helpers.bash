@@ -50,6 +50,15 @@ golden() {
 	fi
 }
 
+# gl_keys: the fixture keys in $K (a copy: private keys must be 0600 and
+# git checks them out 0644)
+gl_keys() {
+	K="$T/keys"
+	mkdir -p "$K"
+	cp "$FIX"/keys/* "$K/"
+	chmod 600 "$K"/*.pem
+}
+
 # Run a command as an unprivileged uid (65534) when we are root.
 as_nobody() {
 	setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"

@@ -8,10 +8,7 @@ load helpers
 
 setup() {
 	gl_setup
-	K="$T/keys"
-	mkdir -p "$K"
-	cp "$FIX"/keys/* "$K/"
-	chmod 600 "$K"/*.pem
+	gl_keys
 	S1="$FIX/s1.json"
 	TT=https://example.com/test/v1
 	NODE_MODULES="$REPO/tests/node_modules"

@@ -7,10 +7,7 @@ load helpers
 
 setup() {
 	gl_setup
-	K="$T/keys"
-	mkdir -p "$K"
-	cp "$FIX"/keys/* "$K/"
-	chmod 600 "$K"/*.pem
+	gl_keys
 	S="$FIX/statement"
 	C="$REPO/contrib/policies"
 }

@@ -7,10 +7,7 @@ load helpers
 
 setup() {
 	gl_setup
-	K="$T/keys"
-	mkdir -p "$K"
-	cp "$FIX"/keys/* "$K/"
-	chmod 600 "$K"/*.pem
+	gl_keys
 	V="$FIX/dsse"
 	IT=application/vnd.in-toto+json
 	HELLO=5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03
