@@ -60,16 +60,10 @@ hex4(struct chk *c, unsigned *out)
 	if (c->end - c->p < 4)
 		return fail(c, "truncated \\u escape");
 	for (i = 0; i < 4; i++) {
-		unsigned char ch = c->p[i];
-		v <<= 4;
-		if (ch >= '0' && ch <= '9')
-			v |= ch - '0';
-		else if (ch >= 'a' && ch <= 'f')
-			v |= ch - 'a' + 10;
-		else if (ch >= 'A' && ch <= 'F')
-			v |= ch - 'A' + 10;
-		else
+		int d = gl_utf8_hexval(c->p[i]);
+		if (d < 0)
 			return fail(c, "bad \\u escape");
+		v = v << 4 | (unsigned)d;
 	}
 	c->p += 4;
 	*out = v;
@@ -80,28 +74,12 @@ static int
 putcp(char **buf, size_t *n, size_t *cap, unsigned cp)
 {
 	char tmp[4];
-	size_t k;
+	size_t k = 0;
 	char *q;
 
-	if (cp < 0x80) {
-		tmp[0] = (char)cp;
-		k = 1;
-	} else if (cp < 0x800) {
-		tmp[0] = (char)(0xc0 | cp >> 6);
-		tmp[1] = (char)(0x80 | (cp & 0x3f));
-		k = 2;
-	} else if (cp < 0x10000) {
-		tmp[0] = (char)(0xe0 | cp >> 12);
-		tmp[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		tmp[2] = (char)(0x80 | (cp & 0x3f));
-		k = 3;
-	} else {
-		tmp[0] = (char)(0xf0 | cp >> 18);
-		tmp[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-		tmp[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-		tmp[3] = (char)(0x80 | (cp & 0x3f));
-		k = 4;
-	}
+	/* the caller has refused lone surrogates, and a surrogate pair
+	 * never exceeds U+10FFFF, so this cannot fail */
+	(void)gl_utf8_put(tmp, &k, cp);
 	if (*n + k > *cap) {
 		*cap = (*cap + k) * 2;
 		if ((q = realloc(*buf, *cap)) == NULL)

@@ -209,34 +209,12 @@ hex4(const char *p)
 	int v = 0, i;
 
 	for (i = 0; i < 4; i++) {
-		char ch = p[i];
-		v <<= 4;
-		if (ch >= '0' && ch <= '9') v |= ch - '0';
-		else if (ch >= 'a' && ch <= 'f') v |= ch - 'a' + 10;
-		else if (ch >= 'A' && ch <= 'F') v |= ch - 'A' + 10;
-		else return -1;
+		int d = gl_utf8_hexval(p[i]);
+		if (d < 0)
+			return -1;
+		v = v << 4 | d;
 	}
 	return v;
-}
-
-static void
-put_utf8(char *o, size_t *n, unsigned long cp)
-{
-	if (cp < 0x80) {
-		o[(*n)++] = (char)cp;
-	} else if (cp < 0x800) {
-		o[(*n)++] = (char)(0xc0 | cp >> 6);
-		o[(*n)++] = (char)(0x80 | (cp & 0x3f));
-	} else if (cp < 0x10000) {
-		o[(*n)++] = (char)(0xe0 | cp >> 12);
-		o[(*n)++] = (char)(0x80 | (cp >> 6 & 0x3f));
-		o[(*n)++] = (char)(0x80 | (cp & 0x3f));
-	} else {
-		o[(*n)++] = (char)(0xf0 | cp >> 18);
-		o[(*n)++] = (char)(0x80 | (cp >> 12 & 0x3f));
-		o[(*n)++] = (char)(0x80 | (cp >> 6 & 0x3f));
-		o[(*n)++] = (char)(0x80 | (cp & 0x3f));
-	}
 }
 
 static jv
@@ -302,9 +280,10 @@ syn_string(struct syn *c)
 				c->p += 6;
 				cp = 0x10000 + (((unsigned long)u - 0xd800) << 10) +
 				    ((unsigned long)lo - 0xdc00);
-			} else if (u >= 0xdc00 && u <= 0xdfff)
+			}
+			/* refuses a lone low surrogate; a pair is always valid */
+			if (gl_utf8_put(o, &n, cp) < 0)
 				goto bad;
-			put_utf8(o, &n, cp);
 			break;
 		}
 		default:

@@ -76,35 +76,6 @@ eol(struct cur *c)
 	return 0;
 }
 
-static int
-hexv(char ch)
-{
-	if (ch >= '0' && ch <= '9') return ch - '0';
-	if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
-	return -1;
-}
-
-static void
-utf8(char *o, size_t *n, unsigned long cp)
-{
-	if (cp < 0x80) {
-		o[(*n)++] = (char)cp;
-	} else if (cp < 0x800) {
-		o[(*n)++] = (char)(0xc0 | cp >> 6);
-		o[(*n)++] = (char)(0x80 | (cp & 0x3f));
-	} else if (cp < 0x10000) {
-		o[(*n)++] = (char)(0xe0 | cp >> 12);
-		o[(*n)++] = (char)(0x80 | (cp >> 6 & 0x3f));
-		o[(*n)++] = (char)(0x80 | (cp & 0x3f));
-	} else {
-		o[(*n)++] = (char)(0xf0 | cp >> 18);
-		o[(*n)++] = (char)(0x80 | (cp >> 12 & 0x3f));
-		o[(*n)++] = (char)(0x80 | (cp >> 6 & 0x3f));
-		o[(*n)++] = (char)(0x80 | (cp & 0x3f));
-	}
-}
-
 /* "...", '...', """...""" or '''...''' */
 static int
 string(struct cur *c, jv *out)
@@ -166,13 +137,12 @@ string(struct cur *c, jv *out)
 			if (c->end - c->p < k)
 				goto bad;
 			while (k-- > 0) {
-				if ((d = hexv(*c->p++)) < 0)
+				if ((d = gl_utf8_hexval(*c->p++)) < 0)
 					goto bad;
 				cp = cp << 4 | (unsigned long)d;
 			}
-			if (cp == 0 || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+			if (cp == 0 || gl_utf8_put(o, &n, cp) < 0)
 				goto bad;
-			utf8(o, &n, cp);
 			break;
 		}
 		case ' ':

@@ -157,3 +157,38 @@ gl_utf8_pct_encode(const char *name, size_t len)
 	out[o] = '\0';
 	return out;
 }
+
+int
+gl_utf8_hexval(int ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+int
+gl_utf8_put(char *out, size_t *n, unsigned long cp)
+{
+	if ((cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return -1;
+	if (cp < 0x80) {
+		out[(*n)++] = (char)cp;
+	} else if (cp < 0x800) {
+		out[(*n)++] = (char)(0xc0 | cp >> 6);
+		out[(*n)++] = (char)(0x80 | (cp & 0x3f));
+	} else if (cp < 0x10000) {
+		out[(*n)++] = (char)(0xe0 | cp >> 12);
+		out[(*n)++] = (char)(0x80 | (cp >> 6 & 0x3f));
+		out[(*n)++] = (char)(0x80 | (cp & 0x3f));
+	} else {
+		out[(*n)++] = (char)(0xf0 | cp >> 18);
+		out[(*n)++] = (char)(0x80 | (cp >> 12 & 0x3f));
+		out[(*n)++] = (char)(0x80 | (cp >> 6 & 0x3f));
+		out[(*n)++] = (char)(0x80 | (cp & 0x3f));
+	}
+	return 0;
+}

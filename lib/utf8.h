@@ -21,5 +21,12 @@ char *gl_utf8_get_name(jv obj, const char *key, size_t *len);
 /* Percent-encode '%' and every byte that is not part of valid UTF-8 (and
  * control bytes) — the subject-name rule of SPEC 7.11.  malloc'ed. */
 char *gl_utf8_pct_encode(const char *name, size_t len);
+/* The value 0..15 of the hex digit ch ('0'-'9', 'a'-'f', 'A'-'F'), or -1
+ * for any other character. */
+int gl_utf8_hexval(int ch);
+/* Append the UTF-8 encoding of code point cp (1 to 4 bytes) at out + *n and
+ * advance *n; out must have room for 4 more bytes.  -1, writing nothing,
+ * when cp is a surrogate (U+D800..U+DFFF) or above U+10FFFF; else 0. */
+int gl_utf8_put(char *out, size_t *n, unsigned long cp);
 
 #endif
