@@ -1,12 +1,14 @@
 #include "statement.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "digest.h"
 #include "gl.h"
 #include "json.h"
 #include "provenance.h"
+#include "redact.h"
 #include "utf8.h"
 
 #define BUILD_TYPE "https://gleisner.dev/session/v1"
@@ -134,6 +136,42 @@ check_jail(jv j)
 	return msg;
 }
 
+/* A command line (a JSON array of strings, consumed) with the values that
+ * look like secrets replaced, as gl-watch does in the audit log: what is
+ * signed and shown must not carry a token the user typed. */
+static jv
+redacted(jv cmd)
+{
+	char **v;
+	int n, i;
+	jv out;
+
+	if (jv_get_kind(cmd) != JV_KIND_ARRAY)
+		return cmd;
+	n = jv_array_length(jv_copy(cmd));
+	if ((v = calloc((size_t)n + 1, sizeof *v)) == NULL)
+		return cmd;
+	for (i = 0; i < n; i++) {
+		jv e = jv_array_get(jv_copy(cmd), i);
+		v[i] = strdup(jv_get_kind(e) == JV_KIND_STRING ? jv_string_value(e) : "");
+		jv_free(e);
+		if (v[i] == NULL)
+			goto out;
+	}
+	if (gl_redact_argv(v, (size_t)n) > 0) {
+		out = jv_array();
+		for (i = 0; i < n; i++)
+			out = jv_array_append(out, jv_string(v[i]));
+		jv_free(cmd);
+		cmd = out;
+	}
+out:
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+	return cmd;
+}
+
 jv
 gl_statement_jail(struct gl_statement *s, jv report)
 {
@@ -143,6 +181,9 @@ gl_statement_jail(struct gl_statement *s, jv report)
 		jv_free(report);
 		return jv_invalid_with_msg(jv_string(msg));
 	}
+	if (jv_object_has(jv_copy(report), jv_string("command")))
+		report = jv_object_set(report, jv_string("command"),
+		    redacted(gl_json_get(report, "command")));
 	s->sandbox = jv_object_set(s->sandbox, jv_string("jail"), jv_copy(report));
 	jv_free(s->jail);
 	s->jail = report;
@@ -193,7 +234,7 @@ gl_statement_command(struct gl_statement *s, int argc, char *const argv[])
 	else
 		return jv_invalid();
 	jv_free(s->command);
-	s->command = cmd;
+	s->command = redacted(cmd);
 	return jv_true();
 }
 

@@ -402,3 +402,16 @@ git_repo() {
 	     | select(.annotations.role == \"sbom-summary\") | .annotations.summary.counts'"
 	[ "$output" = '{"added":1,"changed":0,"components":12,"removed":0}' ]
 }
+
+@test "secret-looking command values are redacted, in the command and in the jail report it carries" {
+	jq -c '.command = ["curl", "-H", "Authorization: Bearer xyz", "--password", "hunter2", "https://u:pw@example.com/x"]' \
+	    "$S/jail.json" > "$T/jail.json"
+	gl-statement $(base_args) --jail-report "$T/jail.json" -- tool --token ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa ok > "$T/st.json"
+	jq -e '.predicate.buildDefinition.externalParameters.command == ["tool", "--token", "[REDACTED]", "ok"]' "$T/st.json"
+	jq -e '.predicate.buildDefinition.internalParameters.sandbox.jail.command | (index("hunter2") == null) and .[0] == "curl" and
+	    (map(select(test("REDACTED"))) | length) == 3' "$T/st.json"
+	run -1 grep -q -e hunter2 -e xyz -e 'u:pw' -e ghp_ "$T/st.json"
+	# without COMMAND, the jail's (redacted) command is the command
+	gl-statement $(base_args) --jail-report "$T/jail.json" > "$T/st2.json"
+	run -1 grep -q hunter2 "$T/st2.json"
+}
