@@ -147,8 +147,11 @@ gl_git_state(const char *dir)
 	static const char *const inside[] = { "rev-parse", "--is-inside-work-tree", NULL };
 	static const char *const head[] = { "rev-parse", "--verify", "-q", "HEAD", NULL };
 	static const char *const branch[] = { "symbolic-ref", "-q", "--short", "HEAD", NULL };
+	/* the whole work tree but the project's .gleisner/, Gleisner's own
+	 * record (made before the state is read): it does not make it dirty */
 	static const char *const status[] = { "status", "--porcelain=v1",
-		"--untracked-files=normal", "--ignore-submodules=all", NULL };
+		"--untracked-files=normal", "--ignore-submodules=all", "--", ":(top)",
+		":(exclude).gleisner", NULL };
 	static const char *const remote[] = { "config", "--get", "remote.origin.url", NULL };
 	jv st = jv_object(), v;
 	char *out, *clean;

@@ -415,3 +415,20 @@ git_repo() {
 	gl-statement $(base_args) --jail-report "$T/jail.json" > "$T/st2.json"
 	run -1 grep -q hunter2 "$T/st2.json"
 }
+
+@test "git-state: the project's own .gleisner/ does not make it dirty; anything else does, in a subdirectory project too" {
+	git_repo "$T/r"
+	mkdir -p "$T/r/.gleisner" "$T/r/app/.gleisner"
+	touch "$T/r/.gleisner/audit-1.jsonl" "$T/r/app/.gleisner/audit-1.jsonl"
+	run -0 --separate-stderr gl-statement git-state "$T/r"
+	echo "$output" | jq -e '.dirty == false'
+	# the project app/: its own record is not a change, the top one is
+	run -0 --separate-stderr gl-statement git-state "$T/r/app"
+	echo "$output" | jq -e '.dirty == true'
+	rm -r "$T/r/.gleisner"
+	run -0 --separate-stderr gl-statement git-state "$T/r/app"
+	echo "$output" | jq -e '.dirty == false'
+	touch "$T/r/app/new.txt"
+	run -0 --separate-stderr gl-statement git-state "$T/r/app"
+	echo "$output" | jq -e '.dirty == true'
+}
