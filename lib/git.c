@@ -150,7 +150,7 @@ gl_git_state(const char *dir)
 	/* the whole work tree but the project's .gleisner/, Gleisner's own
 	 * record (made before the state is read): it does not make it dirty */
 	static const char *const status[] = { "status", "--porcelain=v1",
-		"--untracked-files=normal", "--ignore-submodules=all", "--", ":(top)",
+		"--untracked-files=all", "--ignore-submodules=all", "--", ":(top)",
 		":(exclude).gleisner", NULL };
 	static const char *const remote[] = { "config", "--get", "remote.origin.url", NULL };
 	jv st = jv_object(), v;

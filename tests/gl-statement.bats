@@ -418,10 +418,14 @@ git_repo() {
 
 @test "git-state: the project's own .gleisner/ does not make it dirty; anything else does, in a subdirectory project too" {
 	git_repo "$T/r"
-	mkdir -p "$T/r/.gleisner" "$T/r/app/.gleisner"
-	touch "$T/r/.gleisner/audit-1.jsonl" "$T/r/app/.gleisner/audit-1.jsonl"
+	mkdir -p "$T/r/.gleisner"
+	touch "$T/r/.gleisner/audit-1.jsonl"
 	run -0 --separate-stderr gl-statement git-state "$T/r"
 	echo "$output" | jq -e '.dirty == false'
+	mkdir -p "$T/r/app/.gleisner"
+	touch "$T/r/app/.gleisner/audit-1.jsonl"
+	run -0 --separate-stderr gl-statement git-state "$T/r"
+	echo "$output" | jq -e '.dirty == true'
 	# the project app/: its own record is not a change, the top one is
 	run -0 --separate-stderr gl-statement git-state "$T/r/app"
 	echo "$output" | jq -e '.dirty == true'
