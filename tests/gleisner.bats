@@ -442,3 +442,13 @@ wait $w; wait $w; echo "not json" >> "$out"'
 	printf '{"allowed_profiles": ["developer"]}' > "$T/none.json"
 	run -1 --separate-stderr gleisner verify --policy "$T/none.json" "$P/.gleisner"
 }
+
+@test "gleisner record -o: the audit log, SBOM and bundle go beside the attestation, and the project's chain stays whole" {
+	run -0 --separate-stderr gleisner record -d "$P" -- sh -c 'echo a > a.txt'
+	mkdir "$T/out"
+	run -0 --separate-stderr gleisner record -d "$P" -o "$T/out/att.json" -- sh -c 'echo b > b.txt'
+	ls "$T"/out/audit-*.jsonl "$T"/out/sbom-*.cdx.json "$T/out/att.sigstore.json"
+	[ "$(ls "$P"/.gleisner/audit-*.jsonl | wc -l)" -eq 1 ]
+	run -0 --separate-stderr gleisner verify "$P/.gleisner"
+	run -0 --separate-stderr gl-verify --audit-log "$(ls "$T"/out/audit-*.jsonl)" "$T/out/att.json"
+}
