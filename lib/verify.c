@@ -348,6 +348,9 @@ passed_over(jv skipped, const struct gl_verify_link *l)
 
 /* The checks on the whole directory once the chain is walked: forks,
  * attestations that are not on it, audit logs without their attestation. */
+static void audit_log(const struct gl_verify *v, const char *path,
+    struct gl_verify_result *r);
+
 static int
 chain_dir(struct gl_verify *v, struct gl_verify_result *r, const char *start,
     const char *on, size_t hops, jv skipped, jv logs, char *msg, size_t msgsz)
@@ -469,6 +472,12 @@ walk_chain(struct gl_verify *v, const char *self, struct gl_verify_result *r)
 			}
 			gl_verify_doc(v, buf, len, &p);
 			free(buf);
+			if (p.rc == 0 && strcmp(p.digest, hex) == 0) {
+				/* every link's audit log beside it, as the newest's */
+				struct gl_verify lv = *v;
+				lv.audit = NULL;
+				audit_log(&lv, v->links[i].path, &p);
+			}
 			if (p.rc == 0 && strcmp(p.digest, hex) == 0) {
 				found = 1;
 				on[i] = 1;

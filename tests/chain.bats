@@ -192,3 +192,17 @@ verify_chain() {
 	run -3 --separate-stderr gl-verify -k "$K/d-ed25519.pub" --chain "$D"
 	[ "$stderr" = "gl-verify: $D: no attestation-*.json to verify" ]
 }
+
+@test "chain: an edited audit log of any older link fails, naming that link" {
+	chain10
+	for k in 1 5 9; do
+		cp "$D/audit-$(id_of "$k").jsonl" "$T/saved"
+		echo '{}' >> "$D/audit-$(id_of "$k").jsonl"
+		verify_chain
+		[ "$status" -eq 1 ] || { echo "link $k: status $status"; return 1; }
+		[[ "$stderr" == *"audit-$(id_of "$k").jsonl: sha256"* ]] || { echo "link $k: $stderr"; return 1; }
+		cp "$T/saved" "$D/audit-$(id_of "$k").jsonl"
+	done
+	verify_chain
+	[ "$status" -eq 0 ]
+}
