@@ -452,3 +452,12 @@ wait $w; wait $w; echo "not json" >> "$out"'
 	run -0 --separate-stderr gleisner verify "$P/.gleisner"
 	run -0 --separate-stderr gl-verify --audit-log "$(ls "$T"/out/audit-*.jsonl)" "$T/out/att.json"
 }
+
+@test "gleisner verify --check-files DIR: the directory is the operand when nothing follows; the files of the newest session are checked" {
+	run -0 --separate-stderr gleisner record -d "$P" -- sh -c 'echo 1 > a.txt'
+	run -0 --separate-stderr gleisner record -d "$P" -- sh -c 'echo 2 > a.txt; echo x > b.txt'
+	run -0 --separate-stderr gleisner verify --check-files "$P/.gleisner"
+	run -0 --separate-stderr gleisner verify --check-files "$P" "$P/.gleisner"
+	echo changed > "$P/b.txt"
+	run -1 --separate-stderr gleisner verify --check-files "$P/.gleisner"
+}
