@@ -575,6 +575,51 @@ out:
 	jv_free(logs);
 }
 
+/* The other byproducts (role "byproduct", e.g. the SBOM after the session)
+ * whose file lies beside the attestation under its name: each must match. */
+static void
+byproducts(const char *path, struct gl_verify_result *r)
+{
+	jv files = named(r->st, "byproduct", jv_object());
+	const char *slash = strrchr(path, '/');
+	char hex[GL_SHA256_HEX], *beside, shown[256];
+	int checked = 0, bad = 0;
+	struct stat sb;
+
+	if (strcmp(path, "-") == 0) {
+		jv_free(files);
+		skip(r, "byproducts", "the attestation was read from standard input");
+		return;
+	}
+	jv_object_foreach(files, k, w) {
+		const char *name = jv_string_value(k);
+		if (!bad && strchr(name, '/') == NULL && strcmp(name, ".") != 0 &&
+		    strcmp(name, "..") != 0 && asprintf(&beside, "%.*s%s",
+		    slash ? (int)(slash - path + 1) : 0, path, name) >= 0) {
+			if (lstat(beside, &sb) == 0) {
+				checked++;
+				gl_utf8_sanitize(beside, strlen(beside), shown, sizeof shown);
+				if (gl_digest_file_hex(beside, hex) < 0) {
+					bad = 1;
+					step(r, "byproducts", GL_EX_FAIL, "%s: %s", shown, strerror(errno));
+				} else if (strcmp(hex, jv_string_value(w)) != 0) {
+					bad = 1;
+					step(r, "byproducts", GL_EX_FAIL, "%s: sha256 %s is not the "
+					    "attested %s", shown, hex, jv_string_value(w));
+				}
+			}
+			free(beside);
+		}
+		jv_free(k);
+		jv_free(w);
+	}
+	jv_free(files);
+	if (!bad && checked > 0)
+		step(r, "byproducts", 0, "%d byproduct(s) beside the attestation match", checked);
+	else if (!bad)
+		skip(r, "byproducts", "none beside the attestation");
+}
+
 static void
 policies(const struct gl_verify *v, struct gl_verify_result *r)
 {
@@ -638,6 +683,8 @@ gl_verify_file(struct gl_verify *v, const char *path, struct gl_verify_result *r
 	}
 	if (r->rc == 0)
 		audit_log(v, path, r);
+	if (r->rc == 0)
+		byproducts(path, r);
 	if (r->rc == 0 && v->chain == NULL)
 		skip(r, "chain", "not asked for (no --chain)");
 	else if (r->rc == 0 && walk_chain(v, path, r) < 0)

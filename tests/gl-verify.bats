@@ -67,7 +67,7 @@ mkenv_openssl() {
 	run -0 --separate-stderr gl-verify -k "$K/e-p256.pub" --expect-type $TT "$V/t1.json"
 	[ "$(jq -r .keyid_matched <<<"$output")" = f793580060562d6ff075d814ea698c282fcc779b0cde64d79ffc6301df00d14b ]
 	[ "$(jq -r '.verified' <<<"$output")" = true ]
-	[ "$(jq -r '[.checks[].check]|join(",")' <<<"$output")" = envelope,signature,payloadType,payload,statement,predicateType,subjects,files,audit-log,chain,policy ]
+	[ "$(jq -r '[.checks[].check]|join(",")' <<<"$output")" = envelope,signature,payloadType,payload,statement,predicateType,subjects,files,audit-log,byproducts,chain,policy ]
 	run -0 --separate-stderr gl-verify -k "$K/d-ed25519.pub" --expect-type $TT "$V/t2.json"
 	[ "$(jq -r .keyid_matched <<<"$output")" = 06e3fd8fda29bb60ab59557de61edb0aecdb231134be30e75b455f8e1b792fa9 ]
 }

@@ -433,7 +433,7 @@ wait $w; wait $w; echo "not json" >> "$out"'
 	payload "$a" | jq -e '[.predicate.runDetails.byproducts[] | select(.annotations.role == "sbom-summary") | .annotations.summary.added[].name] == ["added-crate"]'
 	sbom=$(ls "$P"/.gleisner/sbom-*.cdx.json)
 	want=$(sha256sum "$sbom" | cut -d' ' -f1)
-	payload "$a" | jq -e --arg d "$want" '[.predicate.runDetails.byproducts[] | select(.name == "sbom") | .digest.sha256] == [$d]'
+	payload "$a" | jq -e --arg d "$want" --arg n "${sbom##*/}" '[.predicate.runDetails.byproducts[] | select(.name == $n) | .digest.sha256] == [$d]'
 	jq -e '[.components[] | select(.name == "added-crate") | .properties[] | select(.name == "gleisner:change") | .value] == ["added"]' "$sbom"
 	b=$(ls "$P"/.gleisner/bundle-*.sigstore.json)
 	run -0 --separate-stderr gl-verify -k "$HOME/.config/gleisner/keys/local.pub.pem" "$b"
@@ -441,6 +441,10 @@ wait $w; wait $w; echo "not json" >> "$out"'
 	[[ "$output" == "verified: $P/.gleisner (a chain of 1 attestations back to its root)" ]]
 	printf '{"allowed_profiles": ["developer"]}' > "$T/none.json"
 	run -1 --separate-stderr gleisner verify --policy "$T/none.json" "$P/.gleisner"
+	# the SBOM beside the attestation is checked like the audit log
+	echo ' ' >> "$sbom"
+	run -1 --separate-stderr gl-verify -k "$HOME/.config/gleisner/keys/local.pub.pem" "$a"
+	[[ "$stderr" == *"${sbom##*/}: sha256"*"is not the attested"* ]]
 }
 
 @test "gleisner record -o: the audit log, SBOM and bundle go beside the attestation, and the project's chain stays whole" {
