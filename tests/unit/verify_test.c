@@ -112,7 +112,8 @@ main(void)
 	CHECK(gl_verify_file(&v, p2, &r) == 0);
 	CHECK(jv_array_length(jv_copy(r.chain)) == 2 && v.nlinks == 2);
 	CHECK(strcmp(check_name(&r, 7), "files") == 0);
-	CHECK(strcmp(check_name(&r, 9), "chain") == 0);
+	CHECK(strcmp(check_name(&r, 9), "byproducts") == 0);
+	CHECK(strcmp(check_name(&r, 10), "chain") == 0);
 	gl_verify_result_free(&r);
 	/* only the verified bytes go on (DSSE v1.0.2; attestation-standards 7 #11) */
 	{
