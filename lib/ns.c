@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "io.h"
+#include "proc.h"
 
 #ifndef OPEN_TREE_CLOEXEC
 #define OPEN_TREE_CLOEXEC O_CLOEXEC
@@ -128,27 +129,6 @@ gl_ns_measure(pid_t pid)
 	return o;
 }
 
-static pid_t
-parent_of(pid_t pid)
-{
-	char path[64], buf[512], *p;
-	ssize_t n;
-	int fd, ppid;
-
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return -1;
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	/* the name may hold anything: the state follows its last ')' */
-	if ((p = strrchr(buf, ')')) == NULL || sscanf(p + 1, " %*c %d", &ppid) != 1)
-		return -1;
-	return ppid;
-}
-
 /* pid 1's namespace, or where pid 1 cannot be read (a container's init,
  * an unprivileged caller), that of the farthest ancestor that can */
 int
@@ -162,13 +142,15 @@ gl_ns_is_host(const char *kind)
 	snprintf(path, sizeof path, "/proc/self/ns/%s", kind);
 	if (stat(path, &self) < 0)
 		return -1;
-	for (pid = getppid(); pid > 0; pid = parent_of(pid)) {
+	for (pid = getppid(); pid > 0;) {
 		snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)pid, kind);
 		if (stat(path, &a) < 0)
 			break;
 		found = 1;
 		if (a.st_ino != self.st_ino || a.st_dev != self.st_dev)
 			return 0;
+		if (gl_proc_stat(pid, &pid, NULL, NULL, 0) < 0)
+			break;
 	}
 	return found ? 1 : -1;
 }
