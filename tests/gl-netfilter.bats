@@ -33,6 +33,19 @@ nf() {
 		--report "$T/rep.json" "$@"
 }
 
+# jail_filesystem [DIR...]: append to $T/p.ini the [filesystem] a gl-jail
+# under gl-netfilter needs: the system read-only, the DIRs too, a /tmp
+jail_filesystem() {
+	local d
+	{
+		printf '\n[filesystem]\n'
+		for d in /usr /etc /bin /lib /lib64 "$@" "$REPO/tests/fixtures"; do
+			printf 'readonly_bind = %s\n' "$d"
+		done
+		printf 'tmpfs = /tmp\n'
+	} >> "$T/p.ini"
+}
+
 # probe CMD...: one client.py command under gl-netfilter -p $T/p.ini
 probe() {
 	nf -p "$T/p.ini" "${NF_ARGS[@]}" -- $NET_CLIENT "$@"
@@ -217,18 +230,7 @@ hello 198.51.100.10 443" ]
 
 @test "gl-netfilter: inside gl-jail --share-net the rules cannot be changed (no capability)" {
 	"$GL_BIN/gl-jail" --help | grep -q -- --share-net || skip "gl-jail has no --share-net"
-	cat >> "$T/p.ini" <<-EOF
-
-		[filesystem]
-		readonly_bind = /usr
-		readonly_bind = /etc
-		readonly_bind = /bin
-		readonly_bind = /lib
-		readonly_bind = /lib64
-		readonly_bind = /sbin
-		readonly_bind = $REPO/tests/fixtures
-		tmpfs = /tmp
-	EOF
+	jail_filesystem /sbin
 	mkdir "$T/proj"
 	run -0 --separate-stderr nf -p "$T/p.ini" -- "$GL_BIN/gl-jail" --share-net -p "$T/p.ini" \
 	    -d "$T/proj" -- sh -c "
@@ -444,17 +446,7 @@ hello 198.51.100.10 443" ]
 @test "gl-netfilter(1) EXAMPLES: the jail under gl-netfilter, the report to gl-statement's input" {
 	"$GL_BIN/gl-jail" --help | grep -q -- --share-net || skip "gl-jail has no --share-net"
 	mkdir "$T/proj"
-	cat >> "$T/p.ini" <<-EOF
-
-		[filesystem]
-		readonly_bind = /usr
-		readonly_bind = /etc
-		readonly_bind = /bin
-		readonly_bind = /lib
-		readonly_bind = /lib64
-		readonly_bind = $REPO/tests/fixtures
-		tmpfs = /tmp
-	EOF
+	jail_filesystem
 	cd "$T/proj"
 	run -0 --separate-stderr in_host "$GL_BIN/gl-netfilter" -p "$T/p.ini" --upstream 198.51.100.53 \
 	    --report "$T/net.json" --events "$T/net.jsonl" -- \
