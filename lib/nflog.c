@@ -11,6 +11,7 @@
 #include <libmnl/libmnl.h>
 
 #include "dns.h"
+#include "nft.h"
 
 static int
 config(struct mnl_socket *nl, uint16_t group, int cmd, const void *mode, int qthresh)
@@ -47,15 +48,14 @@ gl_nflog_open(uint16_t group)
 {
 	struct nfulnl_msg_config_mode mode = { .copy_range = htonl(96),
 	    .copy_mode = NFULNL_COPY_PACKET };
-	struct mnl_socket *nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
+	struct mnl_socket *nl = gl_nft_open();	/* the same bound netfilter socket */
 	int e;
 
 	if (nl == NULL)
 		return NULL;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0 ||
-	    config(nl, group, NFULNL_CFG_CMD_BIND, NULL, 0) < 0 || config(nl, group, 0, &mode, 1) < 0) {
+	if (config(nl, group, NFULNL_CFG_CMD_BIND, NULL, 0) < 0 || config(nl, group, 0, &mode, 1) < 0) {
 		e = errno;
-		mnl_socket_close(nl);
+		gl_nft_close(nl);
 		errno = e;
 		return NULL;
 	}

@@ -49,11 +49,14 @@ struct mnl_socket *
 gl_nft_open(void)
 {
 	struct mnl_socket *nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
+	int e;
 
 	if (nl == NULL)
 		return NULL;
 	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		e = errno;
 		mnl_socket_close(nl);
+		errno = e;
 		return NULL;
 	}
 	return nl;
