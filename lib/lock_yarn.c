@@ -350,6 +350,7 @@ berry(const char *buf, size_t len, const char *aux, size_t auxlen)
 		const char *res = gl_json_str(e, "resolution"), *ver = gl_json_str(e, "version");
 		jv sp, name, pk = jv_object(), d = jv_array(), props = jv_array(), m;
 		const char *proto;
+		int dk;
 		if (strcmp(jv_string_value(key), "__metadata") == 0 || res == NULL) {
 			if (strcmp(jv_string_value(key), "__metadata") != 0) {
 				jv err = jv_invalid_with_msg(jv_string_fmt("\"%s\": no resolution",
@@ -402,24 +403,18 @@ berry(const char *buf, size_t len, const char *aux, size_t auxlen)
 		if (gl_json_str(e, "checksum") != NULL)	/* yarn's cache hash, not the tarball's */
 			props = jv_array_append(props, prop("gl-sbom:yarn:checksum",
 			    gl_json_str(e, "checksum")));
-		m = gl_json_get(e, "dependencies");
-		if (jv_get_kind(m) == JV_KIND_OBJECT)
-			jv_object_foreach(m, dn, dv) {
-				d = jv_array_append(d, jv_string_fmt("%s@%s", jv_string_value(dn),
-				    jv_get_kind(dv) == JV_KIND_STRING ? jv_string_value(dv) : ""));
-				jv_free(dn);
-				jv_free(dv);
-			}
-		jv_free(m);
-		m = gl_json_get(e, "optionalDependencies");
-		if (jv_get_kind(m) == JV_KIND_OBJECT)
-			jv_object_foreach(m, dn, dv) {
-				d = jv_array_append(d, jv_string_fmt("%s@%s", jv_string_value(dn),
-				    jv_get_kind(dv) == JV_KIND_STRING ? jv_string_value(dv) : ""));
-				jv_free(dn);
-				jv_free(dv);
-			}
-		jv_free(m);
+		for (dk = 0; dk < 2; dk++) {
+			m = gl_json_get(e, dk == 0 ? "dependencies" : "optionalDependencies");
+			if (jv_get_kind(m) == JV_KIND_OBJECT)
+				jv_object_foreach(m, dn, dv) {
+					d = jv_array_append(d, jv_string_fmt("%s@%s",
+					    jv_string_value(dn), jv_get_kind(dv) == JV_KIND_STRING ?
+					    jv_string_value(dv) : ""));
+					jv_free(dn);
+					jv_free(dv);
+				}
+			jv_free(m);
+		}
 		if (jv_array_length(jv_copy(props)) > 0)
 			pk = jv_object_set(pk, jv_string("properties"), props);
 		else
