@@ -12,6 +12,14 @@ teardown() {
 	gl_teardown
 }
 
+# write $T/p/FILE from the printf format CONTENT, expect gl-sbom "$T/p" to exit 3
+# (its stderr is left in $stderr), and remove FILE again
+lock_fails() {
+	printf -- "$2" > "$T/p/$1"
+	run -3 --separate-stderr gl-sbom "$T/p"
+	rm "$T/p/$1"
+}
+
 @test "--help and --version exit 0 on stdout; usage errors exit 2" {
 	run -0 --separate-stderr gl-sbom --help
 	[ "$output" = "usage: gl-sbom [--spec 1.5|1.6] [--compare BEFORE [--summary FILE]] DIR
@@ -367,40 +375,25 @@ pkg:composer/psr/log@3.0.0	required" ]
 	[[ $stderr == "gl-sbom: $T/p/package-lock.json:"[0-9]*": "* ]]
 	[ -z "$output" ]
 	rm "$T/p/package-lock.json"
-	printf '{"lockfileVersion":7,"packages":{}}' > "$T/p/npm-shrinkwrap.json"
-	run -3 --separate-stderr gl-sbom "$T/p"
+	lock_fails npm-shrinkwrap.json '{"lockfileVersion":7,"packages":{}}'
 	[ "$stderr" = "gl-sbom: $T/p/npm-shrinkwrap.json: lockfileVersion: not 1, 2 or 3" ]
-	rm "$T/p/npm-shrinkwrap.json"
-	printf '"a@1":\n  version "1"\n    bogus\n' > "$T/p/yarn.lock"
-	run -3 --separate-stderr gl-sbom "$T/p"
+	lock_fails yarn.lock '"a@1":\n  version "1"\n    bogus\n'
 	[ "$stderr" = "gl-sbom: $T/p/yarn.lock:3: not a yarn.lock entry line" ]
-	rm "$T/p/yarn.lock"
-	printf "lockfileVersion: '9.0'\npackages:\n  a@1: [\n" > "$T/p/pnpm-lock.yaml"
-	run -3 --separate-stderr gl-sbom "$T/p"
+	lock_fails pnpm-lock.yaml "lockfileVersion: '9.0'\npackages:\n  a@1: [\n"
 	[[ $stderr == "gl-sbom: $T/p/pnpm-lock.yaml:4: "* ]]
-	rm "$T/p/pnpm-lock.yaml"
-	printf 'module m\n\nrequire (\n\tgithub.com/a/b\n)\n' > "$T/p/go.mod"
-	run -3 --separate-stderr gl-sbom "$T/p"
+	lock_fails go.mod 'module m\n\nrequire (\n\tgithub.com/a/b\n)\n'
 	[ "$stderr" = "gl-sbom: $T/p/go.mod:4: malformed directive" ]
 	printf 'module m\nrequire github.com/a/b v1.0.0\n' > "$T/p/go.mod"
-	printf 'github.com/a/b v1.0.0 h1:short\n' > "$T/p/go.sum"
-	run -3 --separate-stderr gl-sbom "$T/p"
+	lock_fails go.sum 'github.com/a/b v1.0.0 h1:short\n'
 	[ "$stderr" = "gl-sbom: $T/p/go.sum:1: not \"MODULE VERSION h1:HASH\"" ]
-	rm "$T/p/go.mod" "$T/p/go.sum"
-	printf 'ok==1.0\n==2.0\n' > "$T/p/requirements.txt"
-	run -3 --separate-stderr gl-sbom "$T/p"
+	rm "$T/p/go.mod"
+	lock_fails requirements.txt 'ok==1.0\n==2.0\n'
 	[ "$stderr" = "gl-sbom: $T/p/requirements.txt:2: malformed requirement" ]
-	rm "$T/p/requirements.txt"
-	printf '[[package]]\nname = "a"\nversion = 1.0.0"\n' > "$T/p/poetry.lock"
-	run -3 --separate-stderr gl-sbom "$T/p"
+	lock_fails poetry.lock '[[package]]\nname = "a"\nversion = 1.0.0"\n'
 	[[ $stderr == "gl-sbom: $T/p/poetry.lock:3: "* ]]
-	rm "$T/p/poetry.lock"
-	printf 'GEM\n  remote: https://rubygems.org/\n  specs:\n    rack 3.0.8\n' > "$T/p/Gemfile.lock"
-	run -3 --separate-stderr gl-sbom "$T/p"
+	lock_fails Gemfile.lock 'GEM\n  remote: https://rubygems.org/\n  specs:\n    rack 3.0.8\n'
 	[ "$stderr" = "gl-sbom: $T/p/Gemfile.lock:4: malformed line in GEM" ]
-	rm "$T/p/Gemfile.lock"
-	printf '{"packages":[{"name":"nameonly"}]}' > "$T/p/composer.lock"
-	run -3 --separate-stderr gl-sbom "$T/p"
+	lock_fails composer.lock '{"packages":[{"name":"nameonly"}]}'
 	[ "$stderr" = "gl-sbom: $T/p/composer.lock: packages[0]: no vendor/name or version" ]
 }
 
