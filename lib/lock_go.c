@@ -5,6 +5,7 @@
 
 #include "b64.h"
 #include "json.h"
+#include "lockfile.h"
 #include "purl.h"
 
 /* split one line into up to 8 fields (quotes removed), the comment apart */
@@ -52,13 +53,6 @@ static jv
 err_at(int line, const char *what)
 {
 	return jv_invalid_with_msg(jv_string_fmt("%d: %s", line, what));
-}
-
-static jv
-prop(const char *name, const char *value)
-{
-	return jv_object_set(jv_object_set(jv_object(), jv_string("name"), jv_string(name)),
-	    jv_string("value"), jv_string(value));
 }
 
 static jv
@@ -256,7 +250,7 @@ bad:
 			pkg = jv_object_set(jv_object_set(jv_object(), jv_string("name"),
 			    jv_string(p)), jv_string("local"), gl_json_get(x, "to"));
 			pkg = jv_object_set(pkg, jv_string("version"), jv_string(v));
-			pkg = jv_object_set(pkg, jv_string("properties"), JV_ARRAY(prop(
+			pkg = jv_object_set(pkg, jv_string("properties"), JV_ARRAY(gl_lockfile_prop(
 			    "gl-sbom:go:replaced-by", gl_json_str(x, "to"))));
 		} else {
 			const char *to = jv_is_valid(x) ? gl_json_str(x, "to") : p;
@@ -265,17 +259,17 @@ bad:
 			jv props = jv_array(), h;
 			pkg = go_pkg(to, tov);
 			if (jv_is_valid(x))
-				props = jv_array_append(props, prop("gl-sbom:go:replaces", p));
+				props = jv_array_append(props, gl_lockfile_prop("gl-sbom:go:replaces", p));
 			h = jv_object_get(jv_copy(sums), jv_string_fmt("%s@%s", to, tov));
 			props = jv_array_append(props, jv_is_valid(h) ?
-			    prop("gl-sbom:go:h1", jv_string_value(h)) :
-			    prop("gl-sbom:go:sum", "missing"));
+			    gl_lockfile_prop("gl-sbom:go:h1", jv_string_value(h)) :
+			    gl_lockfile_prop("gl-sbom:go:sum", "missing"));
 			jv_free(h);
 			pkg = jv_object_set(pkg, jv_string("properties"), props);
 		}
 		if (jv_equal(gl_json_get(r, "indirect"), jv_true()))
 			pkg = jv_object_set(pkg, jv_string("properties"), jv_array_append(
-			    gl_json_get(pkg, "properties"), prop("gl-sbom:go:indirect", "true")));
+			    gl_json_get(pkg, "properties"), gl_lockfile_prop("gl-sbom:go:indirect", "true")));
 		/* go.mod has no graph: what each module needs is unknown */
 		pkg = jv_object_set(pkg, jv_string("nodeps"), jv_true());
 		pkgs = jv_array_append(pkgs, jv_object_set(pkg, jv_string("deps"), jv_array()));

@@ -69,20 +69,6 @@ bad(const char *key, const char *what)
 	return jv_invalid_with_msg(jv_string_fmt("packages[\"%s\"]: %s", key, what));
 }
 
-static jv
-props_add(jv pkg, const char *name, const char *value)
-{
-	jv p = gl_json_get(pkg, "properties");
-
-	if (!jv_is_valid(p)) {
-		jv_free(p);
-		p = jv_array();
-	}
-	p = jv_array_append(p, jv_object_set(jv_object_set(jv_object(), jv_string("name"),
-	    jv_string(name)), jv_string("value"), jv_string(value)));
-	return jv_object_set(pkg, jv_string("properties"), p);
-}
-
 /* Node's lookup of name from the package at key: key/node_modules/name,
  * then one node_modules level up at a time, then the top. */
 static jv
@@ -287,20 +273,20 @@ gl_lock_npm_package(const char *buf, size_t len, const char *aux, size_t auxlen)
 		}
 		if (jv_equal(gl_json_get(e, "dev"), jv_true())) {
 			p = jv_object_set(p, jv_string("scope"), jv_string("excluded"));
-			p = props_add(p, "cdx:npm:package:development", "true");
+			p = gl_lockfile_prop_add(p, "cdx:npm:package:development", "true");
 		} else if (jv_equal(gl_json_get(e, "optional"), jv_true()) ||
 		    jv_equal(gl_json_get(e, "devOptional"), jv_true()))
 			p = jv_object_set(p, jv_string("scope"), jv_string("optional"));
 		if (jv_equal(gl_json_get(e, "inBundle"), jv_true()) ||
 		    jv_equal(gl_json_get(e, "bundled"), jv_true()))
-			p = props_add(p, "cdx:npm:package:bundled", "true");
+			p = gl_lockfile_prop_add(p, "cdx:npm:package:bundled", "true");
 		if (jv_equal(gl_json_get(e, "extraneous"), jv_true()))
-			p = props_add(p, "cdx:npm:package:extraneous", "true");
+			p = gl_lockfile_prop_add(p, "cdx:npm:package:extraneous", "true");
 		if (jv_equal(gl_json_get(e, "peer"), jv_true()))
-			p = props_add(p, "gl-sbom:npm:peer", "true");
+			p = gl_lockfile_prop_add(p, "gl-sbom:npm:peer", "true");
 		if (res != NULL && !default_registry(res) && !is_git(res) &&
 		    strncmp(res, "file:", 5) != 0 && *key != '\0')
-			p = props_add(p, "gl-sbom:npm:resolved", res);
+			p = gl_lockfile_prop_add(p, "gl-sbom:npm:resolved", res);
 		/* devDependencies are edges only from the root and workspaces */
 		for (j = 0; j < sizeof depkeys / sizeof depkeys[0]; j++) {
 			jv m = gl_json_get(e, depkeys[j]);
@@ -318,7 +304,7 @@ gl_lock_npm_package(const char *buf, size_t len, const char *aux, size_t auxlen)
 					else {
 						jv_free(ix);
 						if (j == 0)
-							p = props_add(p, "gl-sbom:npm:missing",
+							p = gl_lockfile_prop_add(p, "gl-sbom:npm:missing",
 							    jv_string_value(dn));
 					}
 					jv_free(hit);
@@ -428,7 +414,7 @@ gl_lock_npm_scope(jv pkgs, jv prod, jv optional, jv dev)
 		}
 		if (seen[i] == 'd') {
 			p = jv_object_set(p, jv_string("scope"), jv_string("excluded"));
-			p = props_add(p, "cdx:npm:package:development", "true");
+			p = gl_lockfile_prop_add(p, "cdx:npm:package:development", "true");
 		} else if (seen[i] == 'o')
 			p = jv_object_set(p, jv_string("scope"), jv_string("optional"));
 		pkgs = jv_array_set(pkgs, i, p);

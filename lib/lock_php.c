@@ -8,13 +8,6 @@
 #include "purl.h"
 #include "sbom.h"
 
-static jv
-prop(const char *name, const char *value)
-{
-	return jv_object_set(jv_object_set(jv_object(), jv_string("name"), jv_string(name)),
-	    jv_string("value"), jv_string(value));
-}
-
 /* platform requirements are not packages */
 static int
 platform(const char *name)
@@ -118,10 +111,10 @@ gl_lock_php_composer(const char *buf, size_t len, const char *aux, size_t auxlen
 			    jv_object_set(jv_object_set(jv_object(), jv_string("type"),
 			    jv_string("vcs")), jv_string("url"), jv_string(surl))));
 		if (dref != NULL && strncmp(ver, "dev-", 4) == 0)
-			props = jv_array_append(props, prop("gl-sbom:composer:reference", dref));
+			props = jv_array_append(props, gl_lockfile_prop("gl-sbom:composer:reference", dref));
 		if (jv_equal(gl_json_get(e, "dev"), jv_true())) {
 			p = jv_object_set(p, jv_string("scope"), jv_string("excluded"));
-			props = jv_array_append(props, prop("gl-sbom:composer:dev", "true"));
+			props = jv_array_append(props, gl_lockfile_prop("gl-sbom:composer:dev", "true"));
 		}
 		req = gl_json_get(e, "require");
 		if (jv_get_kind(req) == JV_KIND_OBJECT)
@@ -132,7 +125,7 @@ gl_lock_php_composer(const char *buf, size_t len, const char *aux, size_t auxlen
 				else {
 					jv_free(ix);
 					if (!platform(jv_string_value(rn)))
-						props = jv_array_append(props, prop(
+						props = jv_array_append(props, gl_lockfile_prop(
 						    "gl-sbom:composer:missing", jv_string_value(rn)));
 				}
 				jv_free(rn);

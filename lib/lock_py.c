@@ -10,25 +10,6 @@
 #include "sbom.h"
 #include "toml.h"
 
-static jv
-prop(const char *name, const char *value)
-{
-	return jv_object_set(jv_object_set(jv_object(), jv_string("name"), jv_string(name)),
-	    jv_string("value"), jv_string(value));
-}
-
-static jv
-add_prop(jv p, const char *name, const char *value)
-{
-	jv a = gl_json_get(p, "properties");
-
-	if (!jv_is_valid(a)) {
-		jv_free(a);
-		a = jv_array();
-	}
-	return jv_object_set(p, jv_string("properties"), jv_array_append(a, prop(name, value)));
-}
-
 /* PEP 503: lowercase, runs of -_. become - */
 static jv
 pep503(const char *s)
@@ -250,13 +231,13 @@ gl_lock_py_requirements(const char *buf, size_t len, const char *aux, size_t aux
 			} else {
 				p = py_pkg(name, NULL, NULL, NULL);
 				if (url != NULL)
-					p = add_prop(p, "gl-sbom:pypi:url", url);
+					p = gl_lockfile_prop_add(p, "gl-sbom:pypi:url", url);
 			}
 			w = save;
 		} else {
 			p = py_pkg(name, ver, NULL, NULL);
 			if (ver == NULL)
-				p = add_prop(p, "gl-sbom:pypi:pinned", "false");
+				p = gl_lockfile_prop_add(p, "gl-sbom:pypi:pinned", "false");
 		}
 		for (tok = strtok_r(w, " \t\r\\", &save); tok; tok = strtok_r(NULL, " \t\r\\", &save)) {
 			if (strncmp(tok, "--hash=", 7) == 0 && add_hash(&p, tok + 7) < 0) {
@@ -444,7 +425,7 @@ gl_lock_py_poetry(const char *buf, size_t len, const char *aux, size_t auxlen)
 		    strcmp(st, "file") == 0) ? url : NULL);
 		free(vcs);
 		if (st != NULL && strcmp(st, "legacy") == 0 && url != NULL)
-			p = add_prop(p, "gl-sbom:pypi:index", url);
+			p = gl_lockfile_prop_add(p, "gl-sbom:pypi:index", url);
 		if (jv_get_kind(files) == JV_KIND_ARRAY)
 			jv_array_foreach(files, j, f) {
 				p = dist_ref(p, gl_json_str(f, "file"), gl_json_str(f, "hash"));
@@ -540,7 +521,7 @@ gl_lock_py_uv(const char *buf, size_t len, const char *aux, size_t auxlen)
 			free(vcs);
 		}
 		if (reg != NULL && strcmp(reg, "https://pypi.org/simple") != 0)
-			p = add_prop(p, "gl-sbom:pypi:index", reg);
+			p = gl_lockfile_prop_add(p, "gl-sbom:pypi:index", reg);
 		if (root)
 			p = jv_object_set(p, jv_string("root"), jv_true());
 		g = gl_json_get(e, "sdist");

@@ -4,15 +4,9 @@
 #include <string.h>
 
 #include "json.h"
+#include "lockfile.h"
 #include "purl.h"
 #include "sbom.h"
-
-static jv
-prop(const char *name, const char *value)
-{
-	return jv_object_set(jv_object_set(jv_object(), jv_string("name"), jv_string(name)),
-	    jv_string("value"), jv_string(value));
-}
 
 static int
 indent(const char *s)
@@ -135,7 +129,7 @@ gl_lock_ruby_gemfile(const char *buf, size_t len, const char *aux, size_t auxlen
 				}
 				if (plat != NULL)
 					p = jv_object_set(jv_object_set(p, jv_string("properties"),
-					    JV_ARRAY(prop("gl-sbom:gem:platform", plat))),
+					    JV_ARRAY(gl_lockfile_prop("gl-sbom:gem:platform", plat))),
 					    jv_string("_plat"), jv_string(plat));
 				pkgs = jv_array_append(pkgs, p);
 				edges = jv_array_append(edges, jv_array());

@@ -9,13 +9,6 @@
 #include "sbom.h"
 #include "yamldoc.h"
 
-static jv
-prop(const char *name, const char *value)
-{
-	return jv_object_set(jv_object_set(jv_object(), jv_string("name"), jv_string(name)),
-	    jv_string("value"), jv_string(value));
-}
-
 /* "name@range" -> name (the '@' of a scope is not the separator) */
 static jv
 spec_name(const char *spec)
@@ -378,7 +371,7 @@ berry(const char *buf, size_t len, const char *aux, size_t auxlen)
 		name = spec_name(res);
 		proto = spec_range(res);
 		if (strncmp(proto, "patch:", 6) == 0) {
-			props = jv_array_append(props, prop("gl-sbom:yarn:patch", proto));
+			props = jv_array_append(props, gl_lockfile_prop("gl-sbom:yarn:patch", proto));
 			proto = "npm:";
 		}
 		if (strncmp(proto, "workspace:", 10) == 0) {
@@ -401,7 +394,7 @@ berry(const char *buf, size_t len, const char *aux, size_t auxlen)
 			pk = gl_lock_npm_ident(pk, jv_string_value(name), ver, proto);
 		}
 		if (gl_json_str(e, "checksum") != NULL)	/* yarn's cache hash, not the tarball's */
-			props = jv_array_append(props, prop("gl-sbom:yarn:checksum",
+			props = jv_array_append(props, gl_lockfile_prop("gl-sbom:yarn:checksum",
 			    gl_json_str(e, "checksum")));
 		for (dk = 0; dk < 2; dk++) {
 			m = gl_json_get(e, dk == 0 ? "dependencies" : "optionalDependencies");

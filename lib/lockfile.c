@@ -570,3 +570,23 @@ gl_lockfile_num(jv obj, const char *key)
 	jv_free(v);
 	return n;
 }
+
+jv
+gl_lockfile_prop(const char *name, const char *value)
+{
+	return jv_object_set(jv_object_set(jv_object(), jv_string("name"), jv_string(name)),
+	    jv_string("value"), jv_string(value));
+}
+
+jv
+gl_lockfile_prop_add(jv pkg, const char *name, const char *value)
+{
+	jv a = gl_json_get(pkg, "properties");
+
+	if (!jv_is_valid(a)) {
+		jv_free(a);
+		a = jv_array();
+	}
+	return jv_object_set(pkg, jv_string("properties"),
+	    jv_array_append(a, gl_lockfile_prop(name, value)));
+}

@@ -38,4 +38,10 @@ jv gl_lockfile_json(const char *buf, size_t len);
 jv_kind gl_lockfile_kind_at(jv obj, const char *key);
 int gl_lockfile_num(jv obj, const char *key);
 
+/* A CycloneDX property {"name": name, "value": value}. */
+jv gl_lockfile_prop(const char *name, const char *value);
+/* pkg (consumed) with that property appended to its "properties" array
+ * (made if it has none). */
+jv gl_lockfile_prop_add(jv pkg, const char *name, const char *value);
+
 #endif
