@@ -515,15 +515,48 @@ walk_chain(struct gl_verify *v, const char *self, struct gl_verify_result *r)
 	return step(r, "chain", code, "%s", msg);
 }
 
-/* ---- the audit log ---- */
+/* ---- the audit log and the other byproducts ---- */
+
+/* The file named name beside the attestation at path, malloc'ed; NULL when
+ * the attestation came from standard input or name is not a plain file name. */
+static char *
+beside(const char *path, const char *name)
+{
+	const char *slash = strrchr(path, '/');
+	char *p;
+
+	if (strcmp(path, "-") == 0 || strchr(name, '/') != NULL ||
+	    strcmp(name, ".") == 0 || strcmp(name, "..") == 0 ||
+	    asprintf(&p, "%.*s%s", slash ? (int)(slash - path + 1) : 0, path, name) < 0)
+		return NULL;
+	return p;
+}
+
+/* 0 when file's sha256 is want, shown (sanitized) into shown; otherwise the
+ * failed check is recorded and its code returned.  An unreadable file fails
+ * with rc, a missing one or a link always with GL_EX_FAIL. */
+static int
+attested(struct gl_verify_result *r, const char *check, const char *file,
+    const char *want, int rc, char *shown, size_t shownsz)
+{
+	char hex[GL_SHA256_HEX];
+
+	gl_utf8_sanitize(file, strlen(file), shown, shownsz);
+	if (gl_digest_file_hex(file, hex) < 0)
+		return step(r, check, errno == ENOENT || errno == ELOOP ? GL_EX_FAIL :
+		    rc, "%s: %s", shown, strerror(errno));
+	if (strcmp(hex, want) != 0)
+		return step(r, check, GL_EX_FAIL, "%s: sha256 %s is not the attested %s",
+		    shown, hex, want);
+	return 0;
+}
 
 static void
 audit_log(const struct gl_verify *v, const char *path, struct gl_verify_result *r)
 {
 	jv logs = named(r->st, "audit-log", jv_object()), keys;
-	char hex[GL_SHA256_HEX], *beside = NULL, shown[256];
-	const char *name = NULL, *want, *log = v->audit;
-	const char *slash = strrchr(path, '/');
+	char *near = NULL, shown[256];
+	const char *name = NULL, *log = v->audit;
 	struct stat sb;
 	jv w;
 
@@ -540,37 +573,20 @@ audit_log(const struct gl_verify *v, const char *path, struct gl_verify_result *
 			skip(r, "audit-log", "the statement names no audit log");
 		goto out;
 	}
-	w = jv_object_get(jv_copy(logs), jv_string(name));
 	if (log == NULL) {
-		if (strcmp(path, "-") == 0 || strchr(name, '/') != NULL ||
-		    strcmp(name, "..") == 0 || strcmp(name, ".") == 0 ||
-		    asprintf(&beside, "%.*s%s", slash ? (int)(slash - path + 1) : 0,
-		    path, name) < 0) {
-			beside = NULL;
+		if ((near = beside(path, name)) == NULL || lstat(near, &sb) < 0) {
 			skip(r, "audit-log", "no audit log given, none beside the attestation");
-			jv_free(w);
 			goto out;
 		}
-		if (lstat(beside, &sb) < 0) {
-			skip(r, "audit-log", "no audit log given, none beside the attestation");
-			jv_free(w);
-			goto out;
-		}
-		log = beside;
+		log = near;
 	}
-	want = jv_string_value(w);
-	gl_utf8_sanitize(log, strlen(log), shown, sizeof shown);
-	if (gl_digest_file_hex(log, hex) < 0)
-		step(r, "audit-log", errno == ENOENT || errno == ELOOP ? GL_EX_FAIL :
-		    GL_EX_SYS, "%s: %s", shown, strerror(errno));
-	else if (strcmp(hex, want) != 0)
-		step(r, "audit-log", GL_EX_FAIL, "%s: sha256 %s is not the attested %s",
-		    shown, hex, want);
-	else
+	w = jv_object_get(jv_copy(logs), jv_string(name));
+	if (attested(r, "audit-log", log, jv_string_value(w), GL_EX_SYS, shown,
+	    sizeof shown) == 0)
 		step(r, "audit-log", 0, "%s matches the attested sha256", shown);
 	jv_free(w);
 out:
-	free(beside);
+	free(near);
 	jv_free(keys);
 	jv_free(logs);
 }
@@ -581,8 +597,7 @@ static void
 byproducts(const char *path, struct gl_verify_result *r)
 {
 	jv files = named(r->st, "byproduct", jv_object());
-	const char *slash = strrchr(path, '/');
-	char hex[GL_SHA256_HEX], *beside, shown[256];
+	char *near, shown[256];
 	int checked = 0, bad = 0;
 	struct stat sb;
 
@@ -592,23 +607,13 @@ byproducts(const char *path, struct gl_verify_result *r)
 		return;
 	}
 	jv_object_foreach(files, k, w) {
-		const char *name = jv_string_value(k);
-		if (!bad && strchr(name, '/') == NULL && strcmp(name, ".") != 0 &&
-		    strcmp(name, "..") != 0 && asprintf(&beside, "%.*s%s",
-		    slash ? (int)(slash - path + 1) : 0, path, name) >= 0) {
-			if (lstat(beside, &sb) == 0) {
+		if (!bad && (near = beside(path, jv_string_value(k))) != NULL) {
+			if (lstat(near, &sb) == 0) {
 				checked++;
-				gl_utf8_sanitize(beside, strlen(beside), shown, sizeof shown);
-				if (gl_digest_file_hex(beside, hex) < 0) {
-					bad = 1;
-					step(r, "byproducts", GL_EX_FAIL, "%s: %s", shown, strerror(errno));
-				} else if (strcmp(hex, jv_string_value(w)) != 0) {
-					bad = 1;
-					step(r, "byproducts", GL_EX_FAIL, "%s: sha256 %s is not the "
-					    "attested %s", shown, hex, jv_string_value(w));
-				}
+				bad = attested(r, "byproducts", near, jv_string_value(w),
+				    GL_EX_FAIL, shown, sizeof shown) != 0;
 			}
-			free(beside);
+			free(near);
 		}
 		jv_free(k);
 		jv_free(w);
