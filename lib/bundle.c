@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "b64.h"
+#include "dsse.h"
 #include "gl.h"
 #include "json.h"
 
@@ -19,35 +19,19 @@ gl_bundle_make(const char *type, size_t tlen, const void *payload,
     size_t plen, const unsigned char *sig, size_t siglen, const char *hint,
     size_t *outlen)
 {
-	char *pb = NULL, *sb = NULL, *out = NULL, *q;
-	jv env, s, vm, b;
-	size_t n;
+	jv env, vm, b;
 
-	if ((pb = gl_b64_encode(payload, plen)) == NULL ||
-	    (sb = gl_b64_encode(sig, siglen)) == NULL)
-		goto out;
-	s = jv_object_set(kv("keyid", jv_string(hint)), jv_string("sig"), jv_string(sb));
-	env = kv("payload", jv_string(pb));
-	env = jv_object_set(env, jv_string("payloadType"), jv_string_sized(type, (int)tlen));
-	env = jv_object_set(env, jv_string("signatures"), jv_array_append(jv_array(), s));
+	env = gl_dsse_envelope_jv(type, tlen, payload, plen, sig, siglen, hint);
+	if (!jv_is_valid(env)) {
+		jv_free(env);
+		return NULL;
+	}
 	vm = kv("publicKey", kv("hint", jv_string(hint)));
 	vm = jv_object_set(vm, jv_string("tlogEntries"), jv_array());
 	b = kv("mediaType", jv_string(GL_BUNDLE_V03));
 	b = jv_object_set(b, jv_string("verificationMaterial"), vm);
 	b = jv_object_set(b, jv_string("dsseEnvelope"), env);
-	if ((out = gl_json_dump(b, &n)) == NULL || (q = realloc(out, n + 2)) == NULL) {
-		free(out);
-		out = NULL;
-		goto out;
-	}
-	out = q;
-	out[n] = '\n';
-	out[n + 1] = '\0';
-	*outlen = n + 1;
-out:
-	free(pb);
-	free(sb);
-	return out;
+	return gl_dsse_line(b, outlen);
 }
 
 int

@@ -41,43 +41,58 @@ gl_dsse_pae(const char *type, size_t tlen, const void *body, size_t blen,
 	return 0;
 }
 
-char *
-gl_dsse_envelope(const char *type, size_t tlen, const void *payload,
-    size_t plen, const unsigned char *sig, size_t siglen, size_t *outlen)
+jv
+gl_dsse_envelope_jv(const char *type, size_t tlen, const void *payload,
+    size_t plen, const unsigned char *sig, size_t siglen, const char *keyid)
 {
-	char *pb = NULL, *sb = NULL, *out = NULL;
-	jv env, s;
-	size_t n;
+	char *pb = NULL, *sb = NULL;
+	jv env = jv_invalid(), s;
 
 	if ((pb = gl_b64_encode(payload, plen)) == NULL ||
 	    (sb = gl_b64_encode(sig, siglen)) == NULL)
 		goto out;
-	s = jv_object_set(jv_object(), jv_string("keyid"), jv_string(""));
+	s = jv_object_set(jv_object(), jv_string("keyid"), jv_string(keyid));
 	s = jv_object_set(s, jv_string("sig"), jv_string(sb));
 	env = jv_object_set(jv_object(), jv_string("payload"), jv_string(pb));
 	env = jv_object_set(env, jv_string("payloadType"),
 	    jv_string_sized(type, (int)tlen));
 	env = jv_object_set(env, jv_string("signatures"),
 	    jv_array_append(jv_array(), s));
-	if ((out = gl_json_dump(env, &n)) == NULL)
-		goto out;
-	/* gl_json_dump leaves room for the NUL: reallocate for the newline */
-	{
-		char *q = realloc(out, n + 2);
-		if (q == NULL) {
-			free(out);
-			out = NULL;
-			goto out;
-		}
-		out = q;
-	}
-	out[n] = '\n';
-	out[n + 1] = '\0';
-	*outlen = n + 1;
 out:
 	free(pb);
 	free(sb);
-	return out;
+	return env;
+}
+
+char *
+gl_dsse_line(jv v, size_t *outlen)
+{
+	char *out, *q;
+	size_t n;
+
+	if (!jv_is_valid(v)) {
+		jv_free(v);
+		return NULL;
+	}
+	if ((out = gl_json_dump(v, &n)) == NULL)
+		return NULL;
+	/* gl_json_dump leaves room for the NUL: reallocate for the newline */
+	if ((q = realloc(out, n + 2)) == NULL) {
+		free(out);
+		return NULL;
+	}
+	q[n] = '\n';
+	q[n + 1] = '\0';
+	*outlen = n + 1;
+	return q;
+}
+
+char *
+gl_dsse_envelope(const char *type, size_t tlen, const void *payload,
+    size_t plen, const unsigned char *sig, size_t siglen, size_t *outlen)
+{
+	return gl_dsse_line(gl_dsse_envelope_jv(type, tlen, payload, plen, sig,
+	    siglen, ""), outlen);
 }
 
 /* A string member: copies bytes; 0, or -1 when absent or not a string. */

@@ -4,6 +4,7 @@
 #define GL_DSSE_H
 #include <stddef.h>
 
+#include <jv.h>
 #include <openssl/evp.h>
 
 #define GL_DSSE_INTOTO "application/vnd.in-toto+json"
@@ -26,6 +27,13 @@ struct gl_dsse {
  * decimal; *out is malloc'ed. */
 int gl_dsse_pae(const char *type, size_t tlen, const void *body, size_t blen,
     unsigned char **out, size_t *outlen);
+/* The envelope object with one signature of keyid keyid; jv_invalid()
+ * when out of memory.  type must be valid UTF-8. */
+jv gl_dsse_envelope_jv(const char *type, size_t tlen, const void *payload,
+    size_t plen, const unsigned char *sig, size_t siglen, const char *keyid);
+/* v (consumed) as one compact line with sorted keys and "\n", malloc'ed;
+ * NULL when v is invalid or out of memory. */
+char *gl_dsse_line(jv v, size_t *outlen);
 /* The envelope with one signature and an empty keyid, as one compact line
  * with sorted keys and "\n"; malloc'ed.  type must be valid UTF-8. */
 char *gl_dsse_envelope(const char *type, size_t tlen, const void *payload,
