@@ -323,31 +323,32 @@ file_events() {
 	tail -n 1 "$T/out" | jq -e '.type == "session.end"'
 }
 
-@test "B15: a queue overflow is reported and the session is incomplete" {
-	q=$(cat /proc/sys/fs/inotify/max_queued_events)
-	[ "$q" -le 20000 ] || skip "max_queued_events $q is too large to overflow quickly"
-	start_watch -b inotify
+# overflow BACKEND N [OPTION...]: N files appear while gl-watch is stopped;
+# the overflow is reported by BACKEND and the session is incomplete.
+overflow() {
+	b=$1 n=$2
+	shift 2
+	start_watch -b "$b" "$@"
 	kill -STOP "$W"
-	(cd "$T/p" && seq 1 $((q / 2 + 500)) | xargs touch)
+	(cd "$T/p" && seq 1 "$n" | xargs touch)
 	kill -CONT "$W"
 	stop_watch
 	[ "$rc" -eq 0 ]
-	ev '.type == "watch.overflow"' | jq -e '.backend == "inotify"'
+	ev '.type == "watch.overflow"' | jq -e --arg b "$b" '.backend == $b'
 	tail -n 1 "$T/log" | jq -e '.complete == false and .overflows >= 1'
+}
+
+@test "B15: a queue overflow is reported and the session is incomplete" {
+	q=$(cat /proc/sys/fs/inotify/max_queued_events)
+	[ "$q" -le 20000 ] || skip "max_queued_events $q is too large to overflow quickly"
+	overflow inotify $((q / 2 + 500))
 }
 
 @test "B15: a fanotify queue overflow is reported too" {
 	[ "$(id -u)" -eq 0 ] || skip "fanotify needs root"
 	q=$(cat /proc/sys/fs/fanotify/max_queued_events)
 	[ "$q" -le 20000 ] || skip "max_queued_events $q is too large to overflow quickly"
-	start_watch -b fanotify -P none
-	kill -STOP "$W"
-	(cd "$T/p" && seq 1 $((q + 2000)) | xargs touch)
-	kill -CONT "$W"
-	stop_watch
-	[ "$rc" -eq 0 ]
-	ev '.type == "watch.overflow"' | jq -e '.backend == "fanotify"'
-	tail -n 1 "$T/log" | jq -e '.complete == false and .overflows >= 1'
+	overflow fanotify $((q + 2000)) -P none
 }
 
 @test "-b fanotify without the privilege is a system failure (4)" {
