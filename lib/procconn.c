@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "io.h"
+#include "proc.h"
 #include "redact.h"
 #include "utf8.h"
 
@@ -195,37 +196,6 @@ exit_event(struct gl_watch_session *s, pid_t pid, int status, int known)
 	return gl_watch_emit(s, GL_WATCH_EXIT, o);
 }
 
-/* pid's parent, start time and comm from /proc/PID/stat */
-static int
-stat_of(pid_t pid, pid_t *ppid, unsigned long long *start, char *comm, size_t csz)
-{
-	char *buf, *l, *r;
-	size_t len;
-	int pp, i;
-
-	if (readfile(pid, "stat", &buf, &len) < 0)
-		return -1;
-	if ((l = strchr(buf, '(')) == NULL || (r = strrchr(buf, ')')) == NULL || r < l) {
-		free(buf);
-		return -1;
-	}
-	snprintf(comm, csz, "%.*s", (int)(r - l - 1), l + 1);
-	/* after ") ": state ppid pgrp session tty tpgid flags minflt cminflt
-	 * majflt cmajflt utime stime cutime cstime priority nice threads
-	 * itrealvalue starttime */
-	if (sscanf(r + 2, "%*c %d", &pp) != 1) {
-		free(buf);
-		return -1;
-	}
-	*ppid = pp;
-	for (i = 0, l = r + 2; i < 19 && l != NULL; i++)
-		if ((l = strchr(l, ' ')) != NULL)
-			l++;
-	*start = l != NULL ? strtoull(l, NULL, 10) : 0;
-	free(buf);
-	return 0;
-}
-
 /* The processes below root now, added (not reported). */
 static int
 scan(struct gl_watch_session *s, struct gl_procconn *c, int report)
@@ -252,7 +222,7 @@ scan(struct gl_watch_session *s, struct gl_procconn *c, int report)
 			all = t;
 		}
 		all[n].pid = (pid_t)atoi(e->d_name);
-		if (stat_of(all[n].pid, &all[n].ppid, &all[n].start, all[n].comm,
+		if (gl_proc_stat(all[n].pid, &all[n].ppid, &all[n].start, all[n].comm,
 		    sizeof all[n].comm) == 0)
 			n++;
 	}
