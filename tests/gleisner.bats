@@ -465,3 +465,14 @@ wait $w; wait $w; echo "not json" >> "$out"'
 	echo changed > "$P/b.txt"
 	run -1 --separate-stderr gleisner verify --check-files "$P/.gleisner"
 }
+
+@test "gleisner record -o or --audit-log inside the project (outside .gleisner/) is refused: the agent could plant a link there or edit the log" {
+	mkdir -p "$P/out"
+	run -125 --separate-stderr gleisner record -d "$P" -o "$P/out/att.json" -- true
+	[[ "$stderr" == *"inside the project, where the agent can write"* ]]
+	run -125 --separate-stderr gleisner record -d "$P" --audit-log "$P/log.jsonl" -- true
+	run -125 --separate-stderr gleisner record -d "$P" -o "$T/x.json" --audit-log "$T/x.json" -- true
+	[[ "$stderr" == *"must be two files"* ]]
+	[ ! -e "$T/x.json" ]
+	run -0 --separate-stderr gleisner record -d "$P" -o "$P/.gleisner/mine.json" -- true
+}
