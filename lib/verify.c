@@ -350,6 +350,7 @@ passed_over(jv skipped, const struct gl_verify_link *l)
  * attestations that are not on it, audit logs without their attestation. */
 static void audit_log(const struct gl_verify *v, const char *path,
     struct gl_verify_result *r);
+static void byproducts(const char *path, struct gl_verify_result *r);
 
 static int
 chain_dir(struct gl_verify *v, struct gl_verify_result *r, const char *start,
@@ -473,10 +474,13 @@ walk_chain(struct gl_verify *v, const char *self, struct gl_verify_result *r)
 			gl_verify_doc(v, buf, len, &p);
 			free(buf);
 			if (p.rc == 0 && strcmp(p.digest, hex) == 0) {
-				/* every link's audit log beside it, as the newest's */
+				/* every link's audit log and byproducts beside it,
+				 * as the newest's */
 				struct gl_verify lv = *v;
 				lv.audit = NULL;
 				audit_log(&lv, v->links[i].path, &p);
+				if (p.rc == 0)
+					byproducts(v->links[i].path, &p);
 			}
 			if (p.rc == 0 && strcmp(p.digest, hex) == 0) {
 				found = 1;

@@ -476,3 +476,14 @@ wait $w; wait $w; echo "not json" >> "$out"'
 	[ ! -e "$T/x.json" ]
 	run -0 --separate-stderr gleisner record -d "$P" -o "$P/.gleisner/mine.json" -- true
 }
+
+@test "gleisner verify of .gleisner/: an edited SBOM of an older session fails too" {
+	cp "$FIX/lockfiles/cargo/Cargo.lock" "$P/Cargo.lock"
+	run -0 --separate-stderr gleisner record -d "$P" -- true
+	run -0 --separate-stderr gleisner record -d "$P" -- true
+	run -0 --separate-stderr gleisner verify "$P/.gleisner"
+	old=$(ls "$P"/.gleisner/sbom-*.cdx.json | head -n 1)
+	echo ' ' >> "$old"
+	run -1 --separate-stderr gleisner verify "$P/.gleisner"
+	[[ "$output$stderr" == *"${old##*/}"* ]]
+}
