@@ -350,7 +350,7 @@ passed_over(jv skipped, const struct gl_verify_link *l)
  * attestations that are not on it, audit logs without their attestation. */
 static void audit_log(const struct gl_verify *v, const char *path,
     struct gl_verify_result *r);
-static void byproducts(const char *path, struct gl_verify_result *r);
+static void byproducts(const char *path, int required, struct gl_verify_result *r);
 
 static int
 chain_dir(struct gl_verify *v, struct gl_verify_result *r, const char *start,
@@ -480,7 +480,7 @@ walk_chain(struct gl_verify *v, const char *self, struct gl_verify_result *r)
 				lv.audit = NULL;
 				audit_log(&lv, v->links[i].path, &p);
 				if (p.rc == 0)
-					byproducts(v->links[i].path, &p);
+					byproducts(v->links[i].path, 1, &p);
 			}
 			if (p.rc == 0 && strcmp(p.digest, hex) == 0) {
 				found = 1;
@@ -579,7 +579,13 @@ audit_log(const struct gl_verify *v, const char *path, struct gl_verify_result *
 	}
 	if (log == NULL) {
 		if ((near = beside(path, name)) == NULL || lstat(near, &sb) < 0) {
-			skip(r, "audit-log", "no audit log given, none beside the attestation");
+			/* in a chain directory the session's log belongs beside
+			 * it: a deleted one is lost evidence, not a skip */
+			if (v->chain != NULL && near != NULL)
+				step(r, "audit-log", GL_EX_FAIL, "%s: attested, but missing "
+				    "beside the attestation", name);
+			else
+				skip(r, "audit-log", "no audit log given, none beside the attestation");
 			goto out;
 		}
 		log = near;
@@ -596,9 +602,10 @@ out:
 }
 
 /* The other byproducts (role "byproduct", e.g. the SBOM after the session)
- * whose file lies beside the attestation under its name: each must match. */
+ * whose file lies beside the attestation under its name: each must match;
+ * when required (a chain directory), each must be there. */
 static void
-byproducts(const char *path, struct gl_verify_result *r)
+byproducts(const char *path, int required, struct gl_verify_result *r)
 {
 	jv files = named(r->st, "byproduct", jv_object());
 	char *near, shown[256];
@@ -616,6 +623,10 @@ byproducts(const char *path, struct gl_verify_result *r)
 				checked++;
 				bad = attested(r, "byproducts", near, jv_string_value(w),
 				    GL_EX_FAIL, shown, sizeof shown) != 0;
+			} else if (required) {
+				bad = 1;
+				step(r, "byproducts", GL_EX_FAIL, "%s: attested, but missing "
+				    "beside the attestation", jv_string_value(k));
 			}
 			free(near);
 		}
@@ -693,7 +704,7 @@ gl_verify_file(struct gl_verify *v, const char *path, struct gl_verify_result *r
 	if (r->rc == 0)
 		audit_log(v, path, r);
 	if (r->rc == 0)
-		byproducts(path, r);
+		byproducts(path, v->chain != NULL, r);
 	if (r->rc == 0 && v->chain == NULL)
 		skip(r, "chain", "not asked for (no --chain)");
 	else if (r->rc == 0 && walk_chain(v, path, r) < 0)

@@ -487,3 +487,20 @@ wait $w; wait $w; echo "not json" >> "$out"'
 	run -1 --separate-stderr gleisner verify "$P/.gleisner"
 	[[ "$output$stderr" == *"${old##*/}"* ]]
 }
+
+@test "gleisner verify of .gleisner/: a deleted audit log or SBOM is lost evidence, not a skip" {
+	cp "$FIX/lockfiles/cargo/Cargo.lock" "$P/Cargo.lock"
+	run -0 --separate-stderr gleisner record -d "$P" -- true
+	run -0 --separate-stderr gleisner record -d "$P" -- true
+	sbom=$(ls "$P"/.gleisner/sbom-*.cdx.json | tail -n 1)
+	mv "$sbom" "$T/saved"
+	run -1 --separate-stderr gleisner verify "$P/.gleisner"
+	[[ "$output$stderr" == *"${sbom##*/}: attested, but missing"* ]]
+	mv "$T/saved" "$sbom"
+	log=$(ls "$P"/.gleisner/audit-*.jsonl | head -n 1)
+	mv "$log" "$T/saved"
+	run -1 --separate-stderr gleisner verify "$P/.gleisner"
+	[[ "$output$stderr" == *"${log##*/}: attested, but missing"* ]]
+	mv "$T/saved" "$log"
+	run -0 --separate-stderr gleisner verify "$P/.gleisner"
+}
