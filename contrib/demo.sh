@@ -15,6 +15,9 @@ chmod 755 "$demo"
 # the project's sources, not its build outputs
 git ls-files -z 2>/dev/null | tar --null -T - -cf - | tar -xf - -C "$demo" ||
 	cp -R Makefile cmd lib man profiles tests contrib "$demo/"
+# the deliberately broken lockfiles of gl-sbom's tests would make the
+# session's SBOM an error; the demo's project pins what the rest pins
+rm -rf "$demo/tests/fixtures/gl-sbom"
 # a git repository, so that the attestation names its commit
 git -C "$demo" init -q && git -C "$demo" add -A &&
 	git -C "$demo" -c user.name=demo -c user.email=demo@localhost commit -qm "demo import" ||
@@ -34,3 +37,5 @@ echo "demo: gleisner inspect" >&2
 echo
 echo "attestation: $att"
 echo "audit log:   $log"
+for f in "$demo"/.gleisner/sbom-*.cdx.json; do echo "sbom:        $f"; done
+for f in "$demo"/.gleisner/bundle-*.sigstore.json; do echo "bundle:      $f"; done
