@@ -18,9 +18,9 @@
 static const char *v1names[GL_CGROUP_MAXDIRS] = { "memory", "pids", "cpu", "freezer" };
 
 static void
-nap(long ms)
+nap_us(long us)
 {
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	struct timespec ts = { us / 1000000, (us % 1000000) * 1000L };
 
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
@@ -218,12 +218,16 @@ mkchild(char *out, size_t outsz, const char *base, const char *tag)
 static int
 rmdirs(struct gl_cgroup *cg)
 {
+	long us;
 	int rc = 0, i;
 	size_t k;
 
 	for (k = cg->nd; k-- > 0;) {
-		for (i = 0; i < 200 && rmdir(cg->d[k].path) < 0 && errno == EBUSY; i++)
-			nap(10);
+		for (i = 0, us = 100; i < 200 && rmdir(cg->d[k].path) < 0 && errno == EBUSY; i++) {
+			nap_us(us);
+			if (us < 10000)
+				us *= 2;
+		}
 		if (access(cg->d[k].path, F_OK) == 0)
 			rc = -1;
 	}
@@ -503,37 +507,51 @@ freeze(const struct gl_cgroup *cg, int on)
 		(void)wr(d, "freezer.state", on ? "FROZEN" : "THAWED");
 }
 
+/* the processes listed in the cgroup's directories */
+static long long
+census(const struct gl_cgroup *cg, int signal_them)
+{
+	long long n = 0;
+	size_t i;
+
+	for (i = 0; i < cg->nd; i++)
+		n += killdir(cg->d[i].path, signal_them);
+	return n;
+}
+
 /* Kill everything in the cgroup until it is empty (at most ~5 s); the
- * number of processes found alive at first. */
+ * number of processes that outlived the jail.  When bubblewrap's exit is
+ * reaped, the jail's pid 1 is often still on its way out (bubblewrap
+ * reports the exit code before its child is gone): what leaves by itself
+ * within 2 ms is not a survivor, and costs no freezing. */
 static long long
 killall(const struct gl_cgroup *cg)
 {
-	long long first = -1, found;
+	long long first = -1, found, us;
 	int round, viakill = 0;
-	size_t i;
 
-	/* count first: an empty cgroup (the usual end) needs no freezing */
-	for (first = 0, i = 0; i < cg->nd; i++)
-		first += killdir(cg->d[i].path, 0);
-	if (first == 0)
+	for (us = 25, found = census(cg, 0); found > 0 && us <= 1600; us *= 2) {
+		nap_us(us);
+		found = census(cg, 0);
+	}
+	if (found == 0)
 		return 0;
 	if (cg->version == 2)
 		viakill = wr(cg->d[0].path, "cgroup.kill", "1") == 0;
-	first = -1;
-	for (round = 0; round < 500; round++) {
-		found = 0;
+	for (round = 0, us = 100; round < 500; round++) {
 		/* frozen, nobody forks while we kill; SIGKILL lands on thaw */
 		if (!viakill)
 			freeze(cg, 1);
-		for (i = 0; i < cg->nd; i++)
-			found += killdir(cg->d[i].path, !viakill);
+		found = census(cg, !viakill);
 		if (!viakill)
 			freeze(cg, 0);
 		if (first < 0)
 			first = found;
 		if (found == 0)
 			break;
-		nap(10);
+		nap_us(us);
+		if (us < 10000)
+			us *= 2;
 	}
 	return first;
 }
