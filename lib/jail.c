@@ -704,14 +704,16 @@ gl_jail_free(struct gl_jail *j)
 jv
 gl_jail_profile_json(const struct gl_profile *pr)
 {
-	char digest[GL_SHA256_HEX];
+	char digest[GL_SHA256_HEX], fd[GL_SHA256_HEX];
 	jv a = jv_array(), prof;
 	size_t i;
 
 	for (i = 0; i < pr->nfiles; i++) {
 		jv f = jv_object_set(jv_object(), jv_string("path"), jv_string(pr->files[i]));
+		if (gl_profile_file_sha256(pr, i, fd) < 0)
+			fd[0] = '\0';
 		a = jv_array_append(a, jv_object_set(f, jv_string("digest"), jv_object_set(
-		    jv_object(), jv_string("sha256"), jv_string(pr->file_sha256[i]))));
+		    jv_object(), jv_string("sha256"), jv_string(fd))));
 	}
 	gl_profile_digest(pr, digest);
 	prof = jv_object_set(jv_object(), jv_string("name"), jv_string(pr->name));

@@ -1,6 +1,7 @@
 #include "profile.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #endif
 
 #define MAX_INCLUDE_DEPTH 8
+#define MAX_FILE (1UL << 20)	/* one profile file */
 #define MAX_LINE 198		/* inih 55 silently splits lines of 199+ bytes */
 
 enum kind { K_STR, K_BOOL, K_INT, K_PATHS, K_WORDS, K_PORTS, K_ENV, K_DOMAINS };
@@ -76,7 +78,8 @@ static const char *sections[] = {
 struct ctx {
 	struct gl_profile *p;
 	const char *file, *home;
-	FILE *f;
+	const char *buf;		/* the file's bytes */
+	size_t len, pos;
 	int lineno, depth;
 	int indented;			/* the current line is a continuation */
 	unsigned char seen[NKEYS];	/* scalars set in this file */
@@ -145,7 +148,8 @@ reader(char *str, int num, void *stream)
 
 	if (c->failed)
 		return NULL;
-	while ((ch = getc(c->f)) != EOF) {
+	while (c->pos < c->len) {
+		ch = (unsigned char)c->buf[c->pos++];
 		if (ch == '\0') {
 			c->lineno++;
 			ferr(c, "NUL byte in line");
@@ -459,10 +463,10 @@ load(struct gl_profile *p, const char *arg, const char *home, int depth,
     char *err, size_t errsz)
 {
 	struct ctx c;
-	char *file;
-	FILE *f;
-	size_t i;
-	int rc;
+	struct stat st;
+	char *file, *data;
+	size_t i, len;
+	int fd, rc;
 
 	if ((file = gl_profile_find(arg)) == NULL) {
 		snprintf(err, errsz, "%s: profile not found%s", arg,
@@ -482,50 +486,55 @@ load(struct gl_profile *p, const char *arg, const char *home, int depth,
 		free(file);
 		return -1;
 	}
-	if ((f = fopen(file, "re")) == NULL) {
+	/* read once: what is parsed is what is digested (gl_profile_file_sha256) */
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) < 0) {
 		snprintf(err, errsz, "%s: %s", file, strerror(errno));
 		free(file);
 		return -1;
 	}
-	{
-		struct stat st;
-		if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode)) {
-			snprintf(err, errsz, "%s: not a regular file", file);
-			fclose(f);
-			free(file);
-			return -1;
-		}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errsz, "%s: not a regular file", file);
+		close(fd);
+		free(file);
+		return -1;
 	}
+	if (gl_io_read_fd(fd, MAX_FILE, &data, &len) < 0) {
+		snprintf(err, errsz, "%s: %s", file, errno == EFBIG ?
+		    "larger than 1 MiB" : strerror(errno));
+		close(fd);
+		free(file);
+		return -1;
+	}
+	close(fd);
 	memset(&c, 0, sizeof c);
 	c.p = p;
 	c.file = file;
 	c.home = home;
-	c.f = f;
+	c.buf = data;
+	c.len = len;
 	c.depth = depth;
 	c.last = -1;
 	c.err = err;
 	c.errsz = errsz;
 	/* reserve our slot first so that include loops are seen */
 	p->files[p->nfiles] = file;
-	p->file_sha256[p->nfiles][0] = '\0';
-	i = p->nfiles++;
+	p->file_data[p->nfiles] = data;
+	p->file_len[p->nfiles] = len;
+	p->nfiles++;
 	rc = ini_parse_stream(reader, &c, handler, &c);
-	if (!c.failed && ferror(f)) {
-		snprintf(err, errsz, "%s: read error", file);
-		c.failed = 1;
-	}
 	if (!c.failed && rc > 0) {
 		c.lineno = rc;
 		ferr(&c, "syntax error (expected key = value)");
 	}
-	fclose(f);
-	if (c.failed)
+	return c.failed ? -1 : 0;
+}
+
+int
+gl_profile_file_sha256(const struct gl_profile *p, size_t i, char out[GL_SHA256_HEX])
+{
+	if (i >= p->nfiles)
 		return -1;
-	if (gl_digest_file_hex(file, p->file_sha256[i]) < 0) {
-		snprintf(err, errsz, "%s: %s", file, strerror(errno));
-		return -1;
-	}
-	return 0;
+	return gl_digest_sha256_hex(p->file_data[i], p->file_len[i], out);
 }
 
 int
@@ -632,7 +641,9 @@ gl_profile_free(struct gl_profile *p)
 		else if (keys[i].kind != K_BOOL && keys[i].kind != K_INT)
 			gl_strv_free((struct gl_strv *)(base + keys[i].off));
 	}
-	for (i = 0; i < p->nfiles; i++)
+	for (i = 0; i < p->nfiles; i++) {
 		free(p->files[i]);
+		free(p->file_data[i]);
+	}
 	memset(p, 0, sizeof *p);
 }

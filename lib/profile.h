@@ -36,10 +36,11 @@ struct gl_profile {
 	/* [landlock] */
 	long long landlock_min_abi;
 
-	/* the files read, outermost last, each with its own digest */
+	/* the files read, outermost last, and the bytes that were parsed */
 	size_t nfiles;
 	char *files[GL_PROFILE_MAX_FILES];
-	char file_sha256[GL_PROFILE_MAX_FILES][GL_SHA256_HEX];
+	char *file_data[GL_PROFILE_MAX_FILES];
+	size_t file_len[GL_PROFILE_MAX_FILES];
 };
 
 /* Resolve NAME or PATH (SPEC 4.1) into an absolute file name (malloc'ed);
@@ -51,6 +52,9 @@ int gl_profile_load(struct gl_profile *p, const char *arg, const char *home,
     char *err, size_t errsz);
 /* The resolved profile as JSON (p not changed). */
 jv gl_profile_json(const struct gl_profile *p);
+/* sha256 of the bytes parsed from files[i], computed when asked (OpenSSL
+ * starts only for a report). */
+int gl_profile_file_sha256(const struct gl_profile *p, size_t i, char out[GL_SHA256_HEX]);
 /* sha256 of the compact sorted serialisation of gl_profile_json. */
 int gl_profile_digest(const struct gl_profile *p, char out[GL_SHA256_HEX]);
 void gl_profile_free(struct gl_profile *p);
