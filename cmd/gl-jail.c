@@ -51,7 +51,7 @@ usage(FILE *f)
 	    "usage: gl-jail [-p profile] [-d project] [--report file] [--landlock-report-fd fd]\n"
 	    "               [--keep-fd fd]... [--allow-path path]... [--hide path]... [--no-landlock]\n"
 	    "               [--allow-degraded layer[,layer]] [--host-uid uid] [--share-net]\n"
-	    "               -- command [arg ...]\n"
+	    "               [--netfilter path [--netfilter-arg arg]...] -- command [arg ...]\n"
 	    "       gl-jail [-p profile] --print-profile\n"
 	    "       gl-jail --probe [--human]\n");
 }
@@ -161,6 +161,40 @@ print_profile(const char *name)
 	return rc;
 }
 
+/*
+ * --netfilter: the profile lets traffic out by domain, so gl-netfilter goes
+ * first, outside the jail (SPEC 2): exec it, with this jail (less the
+ * --netfilter options, plus --share-net) as the rest of its chain.  The
+ * front-end then needs no process of its own to ask whether it should.
+ */
+static void
+handover(const char *netfilter, const char *profile, const struct gl_strv *nfargs,
+    int argc, char *argv[], const unsigned char *drop)
+{
+	char self[PATH_MAX], *dir, **av;
+	size_t i, n = 0;
+
+	if ((dir = gl_exec_selfdir()) == NULL)
+		err(GL_EX_SETUP, "/proc/self/exe");
+	snprintf(self, sizeof self, "%s/gl-jail", dir);
+	free(dir);
+	if ((av = calloc(nfargs->n + (size_t)argc + 8, sizeof *av)) == NULL)
+		err(GL_EX_SETUP, "out of memory");
+	av[n++] = (char *)netfilter;
+	av[n++] = "-p";
+	av[n++] = (char *)profile;
+	for (i = 0; i < nfargs->n; i++)
+		av[n++] = nfargs->v[i];
+	av[n++] = "--";
+	av[n++] = self;
+	av[n++] = "--share-net";
+	for (i = 1; i < (size_t)argc; i++)
+		if (!drop[i])
+			av[n++] = argv[i];
+	execv(netfilter, av);
+	err(GL_EX_SETUP, "--netfilter %s", netfilter);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -178,6 +212,8 @@ main(int argc, char *argv[])
 		{ "allow-degraded", required_argument, NULL, 'D' },
 		{ "probe", no_argument, NULL, 'R' },
 		{ "share-net", no_argument, NULL, 'S' },
+		{ "netfilter", required_argument, NULL, 'n' },
+		{ "netfilter-arg", required_argument, NULL, 'A' },
 		{ "human", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -198,6 +234,8 @@ main(int argc, char *argv[])
 		int degrade;		/* --allow-degraded: DEGRADE_* */
 		int probe, human;	/* --probe [--human] */
 		int share_net;		/* --share-net: gl-netfilter made the netns */
+		const char *netfilter;	/* --netfilter: gl-netfilter, when wanted */
+		struct gl_strv nfargs;	/* --netfilter-arg */
 	} o = { .profile = "konishi", .project = ".", .llfd = -1, .host_uid = -1 };
 	struct gl_profile prof;
 	struct gl_jail j;
@@ -215,10 +253,17 @@ main(int argc, char *argv[])
 	char cfg[PATH_MAX], line[1024], *s;
 	const char *home;
 	jv measured, rep;
-	int ch, code, nolandlock;
+	int ch, code, nolandlock, at, argc0;
+	char **argv0;
+	unsigned char *drop;	/* the --netfilter options' words in argv */
 	size_t i, n;
 
-	while ((ch = getopt_long(argc, argv, "+p:d:h", longopts, NULL)) != -1) {
+	if ((drop = calloc((size_t)argc + 1, 1)) == NULL)
+		err(GL_EX_SETUP, "out of memory");
+	for (at = optind; (ch = getopt_long(argc, argv, "+p:d:h", longopts, NULL)) != -1;
+	    at = optind) {
+		if (ch == 'n' || ch == 'A')
+			memset(drop + at, 1, (size_t)(optind - at));
 		switch (ch) {
 		case 'p': o.profile = optarg; break;
 		case 'd': o.project = optarg; break;
@@ -237,6 +282,8 @@ main(int argc, char *argv[])
 			break;
 		case 'N': o.no_landlock = 1; break;
 		case 'S': o.share_net = 1; break;
+		case 'n': o.netfilter = optarg; break;
+		case 'A': gl_strv_push(&o.nfargs, optarg); break;
 		case 'x':
 			if (optarg[0] != '/')
 				errx(GL_EX_SETUP, "--hide %s: not an absolute path", optarg);
@@ -258,6 +305,8 @@ main(int argc, char *argv[])
 		default: usage(stderr); return GL_EX_SETUP;
 		}
 	}
+	argc0 = argc;
+	argv0 = argv;
 	argc -= optind;
 	argv += optind;
 	if (o.probe && argc == 0 && !o.print)
@@ -270,6 +319,8 @@ main(int argc, char *argv[])
 	}
 	if (o.host_uid >= 0 && geteuid() != 0)
 		errx(GL_EX_SETUP, "--host-uid needs a root caller");
+	if (o.nfargs.n > 0 && o.netfilter == NULL)
+		errx(GL_EX_SETUP, "--netfilter-arg needs --netfilter");
 	/* the jail ends with whoever started it (a killed front-end, say):
 	 * SIGTERM is forwarded to bubblewrap, and the cleanup runs */
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0)
@@ -282,6 +333,15 @@ main(int argc, char *argv[])
 	home = caller_home(pw);
 	if (gl_profile_load(&prof, o.profile, home, errbuf, sizeof errbuf) < 0)
 		errx(GL_EX_SETUP, "%s", errbuf);
+	if (o.netfilter != NULL && !o.share_net && gl_profile_wants_egress(&prof)) {
+		if (geteuid() == 0)
+			handover(o.netfilter, o.profile, &o.nfargs, argc0, argv0, drop);
+		/* the unprivileged link would need the tun device (gl-netfilter(1)) */
+		warnx("warning: egress by domain needs root on this machine; the jail has "
+		    "loopback only");
+	}
+	free(drop);
+	gl_strv_free(&o.nfargs);
 	if (gl_io_config_dir(home, cfg, sizeof cfg) < 0)
 		err(GL_EX_SETUP, "the configuration directory");
 	/* gl-landlock runs in every jail; with --no-landlock it restricts

@@ -102,8 +102,7 @@ main(int argc, char *argv[])
 	if (needed) {
 		/* does the profile let anything out?  If not, gl-jail alone
 		 * (loopback only) is the whole of the network policy */
-		code = strcmp(prof.net_default, "allow") == 0 || prof.allow_domains.n > 0 ||
-		    prof.mcp_network_domains.n > 0 || o.domains.n > 0 ? 0 : 1;
+		code = gl_profile_wants_egress(&prof) || o.domains.n > 0 ? 0 : 1;
 		gl_profile_free(&prof);
 		gl_strv_free(&o.domains);
 		return code;

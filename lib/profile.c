@@ -629,6 +629,13 @@ gl_profile_digest(const struct gl_profile *p, char out[GL_SHA256_HEX])
 	return rc;
 }
 
+int
+gl_profile_wants_egress(const struct gl_profile *p)
+{
+	return (p->net_default != NULL && strcmp(p->net_default, "allow") == 0) ||
+	    p->allow_domains.n > 0 || p->mcp_network_domains.n > 0;
+}
+
 void
 gl_profile_free(struct gl_profile *p)
 {

@@ -57,6 +57,9 @@ jv gl_profile_json(const struct gl_profile *p);
 int gl_profile_file_sha256(const struct gl_profile *p, size_t i, char out[GL_SHA256_HEX]);
 /* sha256 of the compact sorted serialisation of gl_profile_json. */
 int gl_profile_digest(const struct gl_profile *p, char out[GL_SHA256_HEX]);
+/* Whether the profile lets anything out of the jail (default allow, or
+ * domains): then gl-netfilter goes first, else loopback is the policy. */
+int gl_profile_wants_egress(const struct gl_profile *p);
 void gl_profile_free(struct gl_profile *p);
 /* Append a copy of s to v. */
 int gl_strv_push(struct gl_strv *v, const char *s);

@@ -287,6 +287,31 @@ check_git_commondir() {
 	done
 }
 
+@test "gl-jail --netfilter: a profile that lets domains out goes to gl-netfilter first (root), a closed one does not, unprivileged keeps loopback and is told" {
+	[ "$(id -u)" -eq 0 ] || skip "gl-netfilter needs root here"
+	jail_world
+	run -0 --separate-stderr jail --netfilter "$GL_BIN/gl-netfilter" --netfilter-arg --report \
+		--netfilter-arg "$T/nf.json" -p konishi -d "$P" --report "$T/r.json" -- cat /etc/resolv.conf
+	[[ "$output" == *"gl-netfilter: the session's resolver"* ]]
+	jq -e '.enforced == true and (.allow_domains | index("api.anthropic.com") != null)' "$T/nf.json"
+	jq -e '.network.mode == "shared"' "$T/r.json"
+	# nothing to let out: the jail runs as it is, the path is never executed
+	sed '/^allow_domains/d' "$REPO/profiles/konishi.ini" > "$T/closed.ini"
+	run -0 jail --netfilter /nonexistent/gl-netfilter -p "$T/closed.ini" -d "$P" --report "$T/r2.json" -- true
+	jq -e '.network.mode == "loopback-only"' "$T/r2.json"
+	run -125 --separate-stderr jail --netfilter /nonexistent/gl-netfilter -p konishi -d "$P" -- true
+	[[ "$stderr" == *"--netfilter /nonexistent/gl-netfilter: No such file or directory"* ]]
+	run -125 --separate-stderr jail --netfilter-arg --report -d "$P" -- true
+	[[ "$stderr" == *"--netfilter-arg needs --netfilter"* ]]
+	# unprivileged, the link would need /dev/net/tun: loopback only, said
+	AS=as_nobody
+	jail_world
+	nobody_copies
+	run -0 --separate-stderr jail --netfilter "$NB_BIN/gl-netfilter" -p konishi -d "$P" -- cat /proc/net/dev
+	[[ "$stderr" == *"egress by domain needs root on this machine; the jail has loopback only"* ]]
+	[[ "$output" == *lo:* && "$output" != *eth* && "$output" != *glj* ]]
+}
+
 @test "gl-jail: --share-net keeps the caller's network namespace, which the jail cannot reconfigure; in the host's it is refused" {
 	[ "$(id -u)" -eq 0 ] || skip "needs root to make a network namespace"
 	jail_world
