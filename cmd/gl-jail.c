@@ -28,6 +28,7 @@
 #include "landlock.h"
 #include "ns.h"
 #include "probe.h"
+#include "proc.h"
 #include "profile.h"
 #include "rlimit.h"
 
@@ -42,6 +43,7 @@ struct measure {
 	const struct gl_rlimits *rl;
 	jv rlimits;			/* the limits read back */
 	int joined;			/* the jail's pid is in the cgroup */
+	int pidfd;			/* the jail's pid 1, to see it gone */
 };
 
 static void
@@ -105,6 +107,8 @@ started(struct gl_bwrap *b, pid_t jail)
 	jv_free(m->rlimits);
 	m->rlimits = gl_rlimit_report(m->rl, alive ? jail : b->pid, alive ? "jail" : "bubblewrap");
 	m->joined = gl_cgroup_contains(m->cg, jail) || gl_cgroup_contains(m->cg, b->pid);
+	if (m->pidfd < 0)
+		m->pidfd = gl_proc_pidfd(jail);
 }
 
 /* --probe: what this machine can enforce */
@@ -244,7 +248,7 @@ main(int argc, char *argv[])
 	struct gl_cgroup cg;
 	struct gl_cgroup_limits lim;
 	struct gl_rlimits rl;
-	struct measure m = { .rlimits = jv_null() };
+	struct measure m = { .rlimits = jv_null(), .pidfd = -1 };
 	int joinfds[GL_CGROUP_MAXDIRS], abi = 0, minabi;
 	jv degraded = jv_null();	/* the layers --allow-degraded let go */
 	struct passwd *pw;
@@ -465,6 +469,12 @@ main(int argc, char *argv[])
 		warnx("%s", errbuf);
 	measured = jv_object_set(bw.measured, jv_string("idmapped"), jv_bool(j.idmap));
 	gl_jail_quarantine(&j);
+	/* bubblewrap reports the exit code before its pid 1 is gone: let it
+	 * go (the pid namespace takes everything with it) before the cgroup
+	 * is emptied, so that only a real survivor is killed and counted */
+	(void)gl_proc_wait_gone(m.pidfd, 20);
+	if (m.pidfd >= 0)
+		close(m.pidfd);
 	gl_cgroup_finish(&cg);
 	gl_jail_unstage(&j);
 

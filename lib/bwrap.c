@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -27,56 +28,65 @@ gl_bwrap_forward(int sig)
 		kill(running, sig);
 }
 
-/* In the child: become the jail's uid, keep only the named fds, exec. */
+/* A message from the vfork child: no stdio, no allocation. */
 static void
-child(struct gl_bwrap *b, pid_t parent, int argsfd, int statusfd)
+say(const char *what, int e)
 {
-	char fa[16], fs[16], **av;
-	int keep[GL_BWRAP_MAXKEEP + 2];
-	size_t i, n = 0, nk = 0;
+	char line[256];
+	int n = snprintf(line, sizeof line, "gl-jail: %s: %s\n", what, strerror(e));
+
+	if (n > 0)
+		(void)!write(STDERR_FILENO, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+}
+
+/*
+ * In the child, which shares the parent's memory until it executes
+ * (vfork: no page-table copy, no copy-on-write faults in the parent
+ * afterwards): only system calls, and nothing that allocates.  Become the
+ * jail's uid, keep only the named fds, exec bubblewrap.
+ */
+static void
+child(struct gl_bwrap *b, pid_t parent, char **av, const int *keep, size_t nk)
+{
+	size_t i;
 
 	/* into the session cgroup first, so everything bwrap starts is in it */
 	for (i = 0; i < b->njoin; i++)
 		if (write(b->join[i], "0", 1) != 1) {
-			fprintf(stderr, "gl-jail: joining the session cgroup: %s\n", strerror(errno));
+			say("joining the session cgroup", errno);
 			_exit(GL_EX_SETUP);
 		}
-	if (b->drop && (setgroups(0, NULL) < 0 || setresgid(b->gid, b->gid, b->gid) < 0 ||
-	    setresuid(b->uid, b->uid, b->uid) < 0 || getuid() != b->uid)) {
-		fprintf(stderr, "gl-jail: dropping to uid %u: %s\n", (unsigned)b->uid, strerror(errno));
+	/* raw calls: glibc's set*id wrappers may signal other threads, and
+	 * this one shares the parent's */
+	if (b->drop && (syscall(SYS_setgroups, 0, NULL) < 0 ||
+	    syscall(SYS_setresgid, b->gid, b->gid, b->gid) < 0 ||
+	    syscall(SYS_setresuid, b->uid, b->uid, b->uid) < 0 || getuid() != b->uid)) {
+		say("dropping to the jail's uid", errno);
 		_exit(GL_EX_SETUP);
 	}
 	if (b->rl != NULL && gl_rlimit_apply(b->rl) < 0) {
-		fprintf(stderr, "gl-jail: setrlimit: %s\n", strerror(errno));
+		say("setrlimit", errno);
 		_exit(GL_EX_SETUP);
 	}
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 		_exit(GL_EX_SETUP);
-	keep[nk++] = argsfd;
-	keep[nk++] = statusfd;
-	for (i = 0; i < b->nkeep; i++)
-		keep[nk++] = b->keep[i];
 	gl_io_close_from(3, keep, nk);
-	snprintf(fa, sizeof fa, "%d", argsfd);
-	snprintf(fs, sizeof fs, "%d", statusfd);
-	for (i = 0; b->cmd[i] != NULL; i++)
-		;
-	if ((av = calloc(6 + b->prefix->n + i + 1, sizeof *av)) == NULL)
-		_exit(GL_EX_SETUP);
-	av[n++] = "bwrap";
-	av[n++] = "--args";
-	av[n++] = fa;
-	av[n++] = "--json-status-fd";
-	av[n++] = fs;
-	av[n++] = "--";
-	for (i = 0; i < b->prefix->n; i++)
-		av[n++] = b->prefix->v[i];
-	for (i = 0; b->cmd[i] != NULL; i++)
-		av[n++] = b->cmd[i];
 	execvp("bwrap", av);
-	fprintf(stderr, "gl-jail: bwrap: %s\n", strerror(errno));
-	fprintf(stderr, "gl-jail: hint: install bubblewrap (apt-get install bubblewrap)\n");
+	say("bwrap", errno);
+	(void)!write(STDERR_FILENO, "gl-jail: hint: install bubblewrap (apt-get install bubblewrap)\n", 63);
 	_exit(GL_EX_SETUP);
+}
+
+/* vfork, with the child on its way to bubblewrap; apart so that nothing
+ * of the caller's frame lives across the shared return */
+static pid_t
+spawn(struct gl_bwrap *b, pid_t parent, char **av, const int *keep, size_t nk)
+{
+	pid_t pid = vfork();
+
+	if (pid == 0)
+		child(b, parent, av, keep, nk);
+	return pid;
 }
 
 /* bubblewrap's status lines: the jail's pid first, the exit code last */
@@ -116,9 +126,10 @@ status(struct gl_bwrap *b, int fd)
 int
 gl_bwrap_run(struct gl_bwrap *b, char *err, size_t errsz)
 {
-	int argsfd = -1, sp[2] = { -1, -1 }, code, wst;
+	int argsfd = -1, sp[2] = { -1, -1 }, code, wst, keep[GL_BWRAP_MAXKEEP + 2];
 	pid_t parent = getpid();
-	size_t i;
+	char fa[16], fs[16], **av;
+	size_t i, n, nk = 0;
 
 	b->measured = jv_object();
 	b->jailpid = 0;
@@ -131,10 +142,32 @@ gl_bwrap_run(struct gl_bwrap *b, char *err, size_t errsz)
 	if (lseek(argsfd, 0, SEEK_SET) < 0 || pipe2(sp, O_CLOEXEC) < 0 ||
 	    fcntl(sp[1], F_SETFD, 0) < 0)
 		goto fail;
-	if ((b->pid = fork()) < 0)
+	/* everything the child needs is made here: after vfork it may not allocate */
+	snprintf(fa, sizeof fa, "%d", argsfd);
+	snprintf(fs, sizeof fs, "%d", sp[1]);
+	for (n = 0; b->cmd[n] != NULL; n++)
+		;
+	if ((av = calloc(6 + b->prefix->n + n + 1, sizeof *av)) == NULL)
 		goto fail;
-	if (b->pid == 0)
-		child(b, parent, argsfd, sp[1]);
+	n = 0;
+	av[n++] = "bwrap";
+	av[n++] = "--args";
+	av[n++] = fa;
+	av[n++] = "--json-status-fd";
+	av[n++] = fs;
+	av[n++] = "--";
+	for (i = 0; i < b->prefix->n; i++)
+		av[n++] = b->prefix->v[i];
+	for (i = 0; b->cmd[i] != NULL; i++)
+		av[n++] = b->cmd[i];
+	keep[nk++] = argsfd;
+	keep[nk++] = sp[1];
+	for (i = 0; i < b->nkeep; i++)
+		keep[nk++] = b->keep[i];
+	b->pid = spawn(b, parent, av, keep, nk);
+	free(av);
+	if (b->pid < 0)
+		goto fail;
 	running = b->pid;
 	close(sp[1]);
 	close(argsfd);

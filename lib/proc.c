@@ -1,9 +1,12 @@
 #include "proc.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "io.h"
 
@@ -41,4 +44,24 @@ gl_proc_stat(pid_t pid, pid_t *ppid, unsigned long long *start, char *comm, size
 	}
 	free(buf);
 	return 0;
+}
+
+int
+gl_proc_pidfd(pid_t pid)
+{
+	/* Debian 12's glibc has no pidfd_open() wrapper; PIDFD_NONBLOCK not needed */
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+int
+gl_proc_wait_gone(int pidfd, int ms)
+{
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+	int rc;
+
+	if (pidfd < 0)
+		return 1;
+	while ((rc = poll(&p, 1, ms)) < 0 && errno == EINTR)
+		;
+	return rc != 0;
 }

@@ -9,4 +9,11 @@
 int gl_proc_stat(pid_t pid, pid_t *ppid, unsigned long long *start, char *comm,
     size_t csz);
 
+/* A pidfd for pid (close-on-exec), or -1: to wait for a process that is
+ * not our child. */
+int gl_proc_pidfd(pid_t pid);
+/* Wait up to ms milliseconds for the process behind pidfd to end; 1 when
+ * it has (or pidfd is -1), 0 on time-out. */
+int gl_proc_wait_gone(int pidfd, int ms);
+
 #endif
