@@ -58,6 +58,16 @@ $(B)/gl-%: cmd/gl-%.c $(B)/libgl.a $(wildcard lib/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libgl.a $(LDLIBS)
 
+# gl-jail loads OpenSSL only when a report needs it (lib/lazy/crypto.c)
+$(B)/lazy/crypto.o: lib/lazy/crypto.c lib/gl.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/gl-jail: cmd/gl-jail.c $(B)/lazy/crypto.o $(B)/libgl.a $(wildcard lib/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/lazy/crypto.o $(B)/libgl.a \
+	    $(LDLIBS) -ldl
+
 $(B)/gleisner: cmd/gleisner
 	@mkdir -p $(@D)
 	sed 's/@VERSION@/$(VERSION)/' cmd/gleisner > $@.tmp && chmod 755 $@.tmp && mv $@.tmp $@

@@ -196,6 +196,9 @@ handover(const char *netfilter, const char *profile, const struct gl_strv *nfarg
 		if (!drop[i])
 			av[n++] = argv[i];
 	execv(netfilter, av);
+	n = (size_t)errno;
+	free(av);
+	errno = (int)n;
 	err(GL_EX_SETUP, "--netfilter %s", netfilter);
 }
 
@@ -259,7 +262,8 @@ main(int argc, char *argv[])
 	jv measured, rep;
 	int ch, code, nolandlock, at, argc0;
 	char **argv0;
-	unsigned char *drop;	/* the --netfilter options' words in argv */
+	/* the --netfilter options' words in argv (static: reachable at exit) */
+	static unsigned char *drop;
 	size_t i, n;
 
 	if ((drop = calloc((size_t)argc + 1, 1)) == NULL)
@@ -313,6 +317,10 @@ main(int argc, char *argv[])
 	argv0 = argv;
 	argc -= optind;
 	argv += optind;
+	if (argc == 0 || o.netfilter == NULL) {
+		free(drop);	/* only a jail to hand over needs it */
+		drop = NULL;
+	}
 	if (o.probe && argc == 0 && !o.print)
 		return probe(o.human);
 	if (o.print && argc == 0 && !o.probe && !o.human)
@@ -338,7 +346,7 @@ main(int argc, char *argv[])
 	if (gl_profile_load(&prof, o.profile, home, errbuf, sizeof errbuf) < 0)
 		errx(GL_EX_SETUP, "%s", errbuf);
 	if (o.netfilter != NULL && !o.share_net && gl_profile_wants_egress(&prof)) {
-		if (geteuid() == 0)
+		if (geteuid() == 0 && drop != NULL)
 			handover(o.netfilter, o.profile, &o.nfargs, argc0, argv0, drop);
 		/* the unprivileged link would need the tun device (gl-netfilter(1)) */
 		warnx("warning: egress by domain needs root on this machine; the jail has "

@@ -173,9 +173,18 @@ check_env() {
 	[[ "$output" == usage:* ]]
 }
 
-@test "gl-jail: --print-profile prints the resolved profile and its digests" {
+@test "gl-jail: --print-profile prints the resolved profile and its digests, of the bytes it parsed, with OpenSSL loaded only then" {
 	run -0 --separate-stderr "$GL_BIN/gl-jail" -p konishi --print-profile
 	echo "$output" | jq -e '.name == "konishi" and (.files | length == 1) and .resolved.network.default == "deny"'
+	want=$(sha256sum "$REPO/profiles/konishi.ini" | cut -d' ' -f1)
+	echo "$output" | jq -e --arg d "$want" '.files[0].digest.sha256 == $d and (.digest.sha256 | test("^[0-9a-f]{64}$"))'
+	# every session starts gl-jail: it does not pay for libcrypto at start
+	run -0 ldd "$GL_BIN/gl-jail"
+	[[ "$output" != *libcrypto* ]]
+	# a profile that is a FIFO is refused, not waited on
+	mkfifo "$T/fifo.ini"
+	run -125 --separate-stderr timeout 5 "$GL_BIN/gl-jail" -p "$T/fifo.ini" --print-profile
+	[[ "$stderr" == *"fifo.ini: not a regular file"* ]]
 }
 
 @test "gl-jail: the real Claude Code starts inside the jail" {
