@@ -256,7 +256,7 @@ main(int argc, char *argv[])
 	jv degraded = jv_null();	/* the layers --allow-degraded let go */
 	struct passwd *pw;
 	struct sigaction sa;
-	char errbuf[512], stage[] = "/tmp/.gl-jail.XXXXXX", *project, *dir, llpath[PATH_MAX];
+	char errbuf[512], stage[] = "/dev/shm/.gl-jail.XXXXXX", *project, *dir, llpath[PATH_MAX];
 	char cfg[PATH_MAX], line[1024], *s;
 	const char *home;
 	jv measured, rep;
@@ -416,6 +416,11 @@ main(int argc, char *argv[])
 			err(GL_EX_SETUP, "private mount namespace");
 		if ((j.userns_fd = gl_ns_idmap_userns(j.uid, j.gid)) < 0)
 			err(GL_EX_SETUP, "idmap user namespace");
+		/* the mount points of the idmapped trees: on tmpfs when there is
+		 * one (a directory made and removed on a journalled /tmp costs
+		 * 60-80 us each time); the mounts on them are in our namespace only */
+		if (access("/dev/shm", W_OK | X_OK) < 0)
+			memcpy(stage, "/tmp/.gl-jail.XXXXXX", sizeof "/tmp/.gl-jail.XXXXXX");
 		if (mkdtemp(stage) == NULL || chmod(stage, 0711) < 0)
 			err(GL_EX_SETUP, "%s", stage);
 		j.stage = stage;

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -20,61 +22,81 @@
 #define OPEN_TREE_CLOEXEC O_CLOEXEC
 #endif
 
+#define HOLDER_STACK (64 * 1024)
+
+/* The holder of the new user namespace: it shares the caller's memory, so
+ * only raw system calls (no errno, no libc state), then it waits to be
+ * killed, or dies with the caller. */
+static int
+holder(void *arg)
+{
+	int fd = *(int *)arg;
+
+	syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	syscall(SYS_write, fd, "u", 1);
+	for (;;)
+		syscall(SYS_pause);
+	return 0;
+}
+
 int
 gl_ns_idmap_userns(uid_t id, gid_t gid)
 {
-	char path[64], map[64];
+	char path[64], map[64], *stack;
 	int pfd[2], fd = -1, e;
 	pid_t pid;
 	char c;
 
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return -1;
-	if ((pid = fork()) < 0) {
+	/* born in the new namespace, on a stack of its own and without a copy
+	 * of our memory: a fork would copy the page tables and make every page
+	 * we touch afterwards fault (0.3 ms and more at every jail's start) */
+	stack = mmap(NULL, HOLDER_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS |
+	    MAP_STACK, -1, 0);
+	if (stack == MAP_FAILED) {
 		e = errno;
 		close(pfd[0]);
 		close(pfd[1]);
 		errno = e;
 		return -1;
 	}
-	if (pid == 0) {
-		/* unshare, say so, then wait to be killed by the parent */
+	pid = clone(holder, stack + HOLDER_STACK, CLONE_VM | CLONE_NEWUSER | SIGCHLD, &pfd[1]);
+	if (pid < 0) {
+		e = errno;
 		close(pfd[0]);
-		if (unshare(CLONE_NEWUSER) < 0)
-			_exit(1);
-		if (write(pfd[1], "u", 1) != 1)
-			_exit(1);
 		close(pfd[1]);
-		for (;;)
-			pause();
+		munmap(stack, HOLDER_STACK);
+		errno = e;
+		return -1;
 	}
 	close(pfd[1]);
 	if (read(pfd[0], &c, 1) != 1) {
-		e = EPERM;	/* the child could not unshare */
-		close(pfd[0]);
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		errno = e;
-		return -1;
+		e = EPERM;
+		goto out;
 	}
 	snprintf(path, sizeof path, "/proc/%d/uid_map", (int)pid);
 	snprintf(map, sizeof map, "0 %u 1\n", (unsigned)id);
 	if (gl_io_write_str(path, map) < 0)
-		goto out;
+		goto fail;
 	snprintf(path, sizeof path, "/proc/%d/setgroups", (int)pid);
 	if (gl_io_write_str(path, "deny") < 0)
-		goto out;
+		goto fail;
 	snprintf(path, sizeof path, "/proc/%d/gid_map", (int)pid);
 	snprintf(map, sizeof map, "0 %u 1\n", (unsigned)gid);
 	if (gl_io_write_str(path, map) < 0)
-		goto out;
+		goto fail;
 	snprintf(path, sizeof path, "/proc/%d/ns/user", (int)pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-out:
+fail:
 	e = errno;
+out:
 	close(pfd[0]);
 	kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	/* only now: the holder ran on it until it was reaped */
+	munmap(stack, HOLDER_STACK);
 	errno = e;
 	return fd;
 }
