@@ -1,9 +1,11 @@
 /*
  * seccomp: the filter gl-jail gives bubblewrap (--seccomp FD), written as
- * classic BPF by hand.  Order: the architecture (x86-64 only; i386 and x32
- * entry points kill), the deny list of gl-jail(1) whatever the profile says,
- * then the preset: an allowlist whose misses get default_action, or (disabled)
- * everything else allowed.
+ * classic BPF by hand.  It decides, in this order: the architecture (x86-64
+ * only; i386 and x32 entry points kill), the deny list of gl-jail(1)
+ * whatever the profile says, then the preset: an allowlist whose misses get
+ * default_action, or (disabled) everything else allowed.  After the
+ * architecture, the program is a binary search on the number that reaches
+ * each call's answer in about ten instructions.
  */
 #include "seccomp.h"
 
@@ -283,8 +285,6 @@ emit(struct prog *p, uint16_t code, uint8_t jt, uint8_t jf, uint32_t k)
 }
 
 #define LD(p, off) emit(p, BPF_LD | BPF_W | BPF_ABS, 0, 0, off)
-#define JEQ(p, k, t, f) emit(p, BPF_JMP | BPF_JEQ | BPF_K, t, f, k)
-#define JSET(p, k, t, f) emit(p, BPF_JMP | BPF_JSET | BPF_K, t, f, k)
 #define JA(p, k) emit(p, BPF_JMP | BPF_JA, 0, 0, k)
 #define RET(p, k) emit(p, BPF_RET | BPF_K, 0, 0, k)
 
@@ -360,62 +360,181 @@ mark_words(const char *list, unsigned char *set, char *err, size_t errsz)
 	return 0;
 }
 
-/* The deny list: each rule leaves the number in A for the next. */
-static void
-emit_deny(struct prog *p, const struct rule *r, int nr)
+/*
+ * After the architecture the filter is a binary search on the number over
+ * segments: a run of numbers from lo up to the next segment's lo that all get
+ * ret, or (r set) the one call whose arguments r checks, ret being what the
+ * call gets when the check passes (the allowlist's answer, as when the deny
+ * list came first and fell through to it).  The last segment runs to
+ * 2^32 - 1.  Before a leaf the program loads only nr and jumps on constants,
+ * which the kernel's action cache can follow: a call allowed whatever its
+ * arguments never runs the filter again.
+ */
+struct seg {
+	uint32_t lo;
+	uint32_t ret;
+	const struct rule *r;
+};
+
+/* Split 0..2^32-1 into segs (MAXNR + 1 of room); their count. */
+static size_t
+segments(struct seg *segs, const unsigned char *set, const struct rule *const *rule,
+    int list, uint32_t dflt)
+{
+	const struct rule *r;
+	uint32_t nr, ret;
+	size_t n = 0;
+
+	for (nr = 0; nr <= MAXNR; nr++) {
+		r = nr < MAXNR ? rule[nr] : NULL;
+		ret = !list || (nr < MAXNR && set[nr]) ? SECCOMP_RET_ALLOW : dflt;
+		if (r != NULL && r->kind == ALWAYS) {
+			ret = r->ret;
+			r = NULL;
+		}
+		if (n > 0 && r == NULL && segs[n - 1].r == NULL && segs[n - 1].ret == ret)
+			continue;
+		segs[n].lo = nr;
+		segs[n].ret = ret;
+		segs[n].r = r;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * The program is written backwards, from its last instruction: every jump
+ * goes forward, so its targets are already there.  Places are counted from
+ * the end (the next instruction's is p->n).  A conditional jump reaches 255
+ * instructions on: a farther return is written again, a farther block gets a
+ * JA (32-bit offset) next to the jump.  The returns of each value are shared
+ * by every jump that reaches the latest one written.
+ */
+#define NEAR 255u
+
+struct rets {
+	uint32_t k[8];
+	size_t at[8];
+	size_t n;
+};
+
+/* A return of k that the next instruction reaches. */
+static size_t
+ret_at(struct prog *p, struct rets *c, uint32_t k)
 {
 	size_t i;
 
+	for (i = 0; i < c->n && c->k[i] != k; i++)
+		;
+	if (i < c->n && p->n - c->at[i] - 1 <= NEAR)
+		return c->at[i];
+	RET(p, k);
+	if (i == c->n && c->n < sizeof c->k / sizeof c->k[0])
+		c->n++;
+	if (i < c->n) {
+		c->k[i] = k;
+		c->at[i] = p->n - 1;
+	}
+	return p->n - 1;
+}
+
+/* Bring at within reach of the next instruction. */
+static size_t
+reach(struct prog *p, struct rets *c, size_t at)
+{
+	if (p->oom || p->n - at - 1 <= NEAR)
+		return at;
+	if (p->v[at].code == (BPF_RET | BPF_K))
+		return ret_at(p, c, p->v[at].k);
+	JA(p, (uint32_t)(p->n - at - 1));
+	return p->n - 1;
+}
+
+/* A jump on A op k to t (true) or f (false); its place. */
+static size_t
+jump(struct prog *p, struct rets *c, uint16_t op, uint32_t k, size_t t, size_t f)
+{
+	while (!p->oom && (p->n - t - 1 > NEAR || p->n - f - 1 > NEAR)) {
+		if (p->n - t - 1 > NEAR)
+			t = reach(p, c, t);
+		else
+			f = reach(p, c, f);
+	}
+	emit(p, BPF_JMP | op | BPF_K, (uint8_t)(p->n - t - 1), (uint8_t)(p->n - f - 1), k);
+	return p->n - 1;
+}
+
+/* A segment: its return, or the argument check before it; the place. */
+static size_t
+leaf(struct prog *p, struct rets *c, const struct seg *s)
+{
+	const struct rule *r = s->r;
+	size_t at, no, i;
+
+	if (r == NULL)
+		return ret_at(p, c, s->ret);
 	switch (r->kind) {
 	case ALWAYS:
-		JEQ(p, (uint32_t)nr, 0, 1);
-		RET(p, r->ret);
-		break;
+		return ret_at(p, c, r->ret);
 	case TTY:
 		/* ioctl's cmd is an unsigned int: the kernel ignores the high
 		 * word, so we compare only the low one (CVE-2019-7303) */
-		JEQ(p, (uint32_t)nr, 0, 5);
+		no = ret_at(p, c, r->ret);
+		at = jump(p, c, BPF_JEQ, TIOCLINUX, no, ret_at(p, c, s->ret));
+		jump(p, c, BPF_JEQ, TIOCSTI, no, at);
 		LD(p, OFF_ARG(1));
-		JEQ(p, TIOCSTI, 2, 0);
-		JEQ(p, TIOCLINUX, 1, 0);
-		JA(p, 1);
-		RET(p, r->ret);
-		LD(p, OFF_NR);
 		break;
 	case NSFLAGS:
 		/* clone and unshare read only the low word of their flags */
-		JEQ(p, (uint32_t)nr, 0, 3);
-		LD(p, OFF_ARG(0));
-		JSET(p, r->mask, 0, 1);
-		RET(p, r->ret);
-		LD(p, OFF_NR);
-		break;
 	case MODEBITS:
-		JEQ(p, (uint32_t)nr, 0, 3);
+		no = ret_at(p, c, r->ret);
+		jump(p, c, BPF_JSET, r->mask, no, ret_at(p, c, s->ret));
 		LD(p, OFF_ARG(r->arg));
-		JSET(p, r->mask, 0, 1);
-		RET(p, r->ret);
-		LD(p, OFF_NR);
 		break;
 	case CREATBITS:
 		/* without O_CREAT the mode argument is not used (and may hold
 		 * anything), so look at it only when creating */
-		JEQ(p, (uint32_t)nr, 0, 5);
-		LD(p, OFF_ARG(r->flagarg));
-		JSET(p, CREATING, 0, 3);
+		no = ret_at(p, c, r->ret);
+		jump(p, c, BPF_JSET, r->mask, no, ret_at(p, c, s->ret));
 		LD(p, OFF_ARG(r->arg));
-		JSET(p, r->mask, 0, 1);
-		RET(p, r->ret);
-		LD(p, OFF_NR);
+		at = p->n - 1;
+		jump(p, c, BPF_JSET, CREATING, at, ret_at(p, c, s->ret));
+		LD(p, OFF_ARG(r->flagarg));
 		break;
 	case PERSONA:
-		JEQ(p, (uint32_t)nr, 0, (uint8_t)(NPERSONAS + 2));
+		at = ret_at(p, c, r->ret);
+		for (i = NPERSONAS; i > 0; i--)
+			at = jump(p, c, BPF_JEQ, personas[i - 1], ret_at(p, c, s->ret), at);
 		LD(p, OFF_ARG(0));
-		for (i = 0; i < NPERSONAS; i++)
-			JEQ(p, personas[i], (uint8_t)(NPERSONAS - i), 0);
-		RET(p, r->ret);
-		LD(p, OFF_NR);
 		break;
+	}
+	return p->n - 1;
+}
+
+/* The search over segs[0..n): from segs[n / 2].lo up, the right half. */
+static size_t
+tree(struct prog *p, struct rets *c, const struct seg *segs, size_t n)
+{
+	size_t m = n / 2, right, left;
+
+	if (n == 1)
+		return leaf(p, c, segs);
+	right = tree(p, c, segs + m, n - m);
+	left = tree(p, c, segs, m);
+	return jump(p, c, BPF_JGE, segs[m].lo, right, left);
+}
+
+/* Turn the backwards program around. */
+static void
+reverse(struct prog *p)
+{
+	struct sock_filter t;
+	size_t i;
+
+	for (i = 0; !p->oom && i < p->n / 2; i++) {
+		t = p->v[i];
+		p->v[i] = p->v[p->n - 1 - i];
+		p->v[p->n - 1 - i] = t;
 	}
 }
 
@@ -424,11 +543,14 @@ gl_seccomp_build(const char *preset, const char *action, const struct gl_strv *a
     struct sock_filter **prog, size_t *len, jv *report, char *err, size_t errsz)
 {
 	unsigned char set[MAXNR], seed[MAXNR], own[MAXNR];
+	const struct rule *rule[MAXNR];
+	struct seg segs[MAXNR + 1];
 	struct prog p = { 0 };
+	struct rets c = { 0 };
 	const struct rule *r;
 	uint32_t dflt;
 	jv rep = jv_invalid(), a;
-	size_t i;
+	size_t i, nseg, at;
 	int nr, nallowed = 0, list;
 
 	*prog = NULL;
@@ -475,18 +597,14 @@ gl_seccomp_build(const char *preset, const char *action, const struct gl_strv *a
 		set[nr] = own[nr] = 1;
 	}
 
-	/* the architecture: anything but the x86-64 entry points dies */
-	LD(&p, OFF_ARCH);
-	JEQ(&p, AUDIT_ARCH_X86_64, 1, 0);
-	RET(&p, RET_KILL);
-	LD(&p, OFF_NR);
-	JSET(&p, X32_BIT, 0, 1);
-	RET(&p, RET_KILL);
+	/* the deny list, whatever the preset: one rule per call */
+	for (i = 0; i < MAXNR; i++)
+		rule[i] = NULL;
 	a = jv_array();
 	for (i = 0; i < NDENY; i++) {
 		r = &deny[i];
 		nr = gl_seccomp_nr(r->name);
-		emit_deny(&p, r, nr);
+		rule[nr] = r;
 		jv d = jv_object_set(jv_object(), jv_string("syscall"), jv_string(r->name));
 		d = jv_object_set(d, jv_string("action"), jv_string(retname(r->ret)));
 		if (r->when != NULL)
@@ -495,16 +613,19 @@ gl_seccomp_build(const char *preset, const char *action, const struct gl_strv *a
 		if (r->kind == ALWAYS)
 			set[nr] = 0;
 	}
-	if (list) {
-		for (i = 0; i < MAXNR; i++)
-			if (set[i]) {
-				JEQ(&p, (uint32_t)i, 0, 1);
-				RET(&p, SECCOMP_RET_ALLOW);
-				nallowed++;
-			}
-		RET(&p, dflt);
-	} else
-		RET(&p, SECCOMP_RET_ALLOW);
+	for (i = 0; list && i < MAXNR; i++)
+		nallowed += set[i];
+
+	/* backwards: the search, then in front of it the architecture, where
+	 * anything but the x86-64 entry points dies */
+	nseg = segments(segs, set, rule, list, dflt);
+	at = tree(&p, &c, segs, nseg);
+	jump(&p, &c, BPF_JSET, X32_BIT, ret_at(&p, &c, RET_KILL), at);
+	LD(&p, OFF_NR);
+	at = p.n - 1;
+	jump(&p, &c, BPF_JEQ, AUDIT_ARCH_X86_64, at, ret_at(&p, &c, RET_KILL));
+	LD(&p, OFF_ARCH);
+	reverse(&p);
 	if (p.oom || p.n > BPF_MAXINSNS) {
 		jv_free(a);
 		free(p.v);
