@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,7 +47,8 @@ say(const char *what, int e)
  * jail's uid, keep only the named fds, exec bubblewrap.
  */
 static void
-child(struct gl_bwrap *b, pid_t parent, char **av, const int *keep, size_t nk)
+child(struct gl_bwrap *b, pid_t parent, const char *path, char **av, const int *keep,
+    size_t nk)
 {
 	size_t i;
 
@@ -71,7 +73,10 @@ child(struct gl_bwrap *b, pid_t parent, char **av, const int *keep, size_t nk)
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 		_exit(GL_EX_SETUP);
 	gl_io_close_from(3, keep, nk);
-	execvp("bwrap", av);
+	if (path[0] == '/')
+		execv(path, av);
+	else
+		execvp("bwrap", av);
 	say("bwrap", errno);
 	(void)!write(STDERR_FILENO, "gl-jail: hint: install bubblewrap (apt-get install bubblewrap)\n", 63);
 	_exit(GL_EX_SETUP);
@@ -80,12 +85,13 @@ child(struct gl_bwrap *b, pid_t parent, char **av, const int *keep, size_t nk)
 /* vfork, with the child on its way to bubblewrap; apart so that nothing
  * of the caller's frame lives across the shared return */
 static pid_t
-spawn(struct gl_bwrap *b, pid_t parent, char **av, const int *keep, size_t nk)
+spawn(struct gl_bwrap *b, pid_t parent, const char *path, char **av, const int *keep,
+    size_t nk)
 {
 	pid_t pid = vfork();
 
 	if (pid == 0)
-		child(b, parent, av, keep, nk);
+		child(b, parent, path, av, keep, nk);
 	return pid;
 }
 
@@ -128,7 +134,7 @@ gl_bwrap_run(struct gl_bwrap *b, char *err, size_t errsz)
 {
 	int argsfd = -1, sp[2] = { -1, -1 }, code, wst, keep[GL_BWRAP_MAXKEEP + 2];
 	pid_t parent = getpid();
-	char fa[16], fs[16], **av;
+	char fa[16], fs[16], path[PATH_MAX], **av;
 	size_t i, n, nk = 0;
 
 	b->measured = jv_object();
@@ -164,7 +170,11 @@ gl_bwrap_run(struct gl_bwrap *b, char *err, size_t errsz)
 	keep[nk++] = sp[1];
 	for (i = 0; i < b->nkeep; i++)
 		keep[nk++] = b->keep[i];
-	b->pid = spawn(b, parent, av, keep, nk);
+	/* found here, once: the jail's uid would try every $PATH directory
+	 * it cannot search first */
+	if (gl_exec_which_any("bwrap", path, sizeof path) < 0)
+		path[0] = '\0';
+	b->pid = spawn(b, parent, path, av, keep, nk);
 	free(av);
 	if (b->pid < 0)
 		goto fail;

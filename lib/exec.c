@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -42,6 +43,29 @@ gl_exec(char *const argv[])
 		e = ENOENT;
 	errno = e;
 	return e == ENOENT || e == ENOTDIR ? GL_EX_NOTFOUND : GL_EX_NOEXEC;
+}
+
+int
+gl_exec_which_any(const char *name, char *out, size_t outsz)
+{
+	const char *path = getenv("PATH"), *p, *e;
+	struct stat d, f;
+	char dir[PATH_MAX];
+
+	if (path == NULL)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (p = path; *p != '\0'; p = *e ? e + 1 : e) {
+		e = strchrnul(p, ':');
+		if (e == p || *p != '/' || (size_t)(e - p) >= sizeof dir)
+			continue;
+		snprintf(dir, sizeof dir, "%.*s", (int)(e - p), p);
+		if ((size_t)snprintf(out, outsz, "%s/%s", dir, name) >= outsz)
+			continue;
+		if (stat(dir, &d) == 0 && (d.st_mode & S_IXOTH) && stat(out, &f) == 0 &&
+		    S_ISREG(f.st_mode) && (f.st_mode & S_IXOTH))
+			return 0;
+	}
+	return -1;
 }
 
 int

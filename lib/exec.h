@@ -1,11 +1,17 @@
 /* exec: running the rest of argv, and the chain tools' exit statuses. */
 #ifndef GL_EXEC_H
 #define GL_EXEC_H
+#include <stddef.h>
 
 /* execvp(argv[0], argv); returns 126 or 127 (GL_EX_NOEXEC/NOTFOUND) on failure. */
 int gl_exec(char *const argv[]);
 /* A wait status as a chain tool's exit code: the code, or 128 + signal. */
 int gl_exec_status(int wstatus);
+/* The first name on $PATH that any user may run (a world-searchable
+ * directory, a regular file executable by others), into out; -1 if none.
+ * For a program another uid will execute: execvp would try, and fail,
+ * every directory before it. */
+int gl_exec_which_any(const char *name, char *out, size_t outsz);
 /* Directory of the running executable (malloc'ed), for finding sibling tools. */
 char *gl_exec_selfdir(void);
 
