@@ -240,7 +240,7 @@ gl_probe_human(FILE *f, jv p)
 	    txt(cg, "limits", "pids", b, sizeof b), txt(cg, "limits", "cpu", c, sizeof c));
 	fprintf(f, "cgroup joins:    %s\n", txt(cg, "favordynmods", NULL, a, sizeof a)[0] == 'y' ?
 	    "fast (a hierarchy is mounted with favordynmods)" :
-	    "wait for an RCU grace period each (no hierarchy is mounted with favordynmods)");
+	    "may wait for an RCU grace period (no hierarchy is mounted with favordynmods)");
 	fprintf(f, "bubblewrap:      %s\n", txt(p, "bubblewrap", "version", a, sizeof a));
 	fprintf(f, "netfilter:       netlink %s\n", txt(p, "netfilter", "netlink", a, sizeof a));
 	fprintf(f, "ipv6:            %s\n", txt(p, "ipv6", "available", a, sizeof a));
