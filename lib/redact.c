@@ -1,9 +1,20 @@
+/*
+ * redact: what looks like a secret in a command line becomes "[REDACTED]".
+ * Each argument is searched for spans to replace, wherever they sit in it
+ * (a shell's -c string, a URL's query, a JSON body, a header): values after
+ * a secret's name, credentials by their shape, passwords in URLs; and across
+ * arguments, the value after an option that names a secret.  Only the span
+ * goes, so that "Authorization: [REDACTED]" still says what was sent.
+ */
 #include "redact.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#define MAXSPANS 64
+#define MAXWORDS 256
 
 /* Words that make a name (--api-token, GITHUB_TOKEN, password=) secret. */
 static const char *const words[] = {
@@ -19,6 +30,69 @@ static const char *const prefixes[] = {
 	"sk-", "sk_live_", "sk_test_", "rk_live_", "xoxb-", "xoxp-", "xoxa-",
 	"xoxs-", "AKIA", "ASIA", "AIza", "npm_", "pypi-", "hf_", NULL
 };
+
+/* The word before a credential in a header value: "Bearer x", "Basic x". */
+static const char *const schemes[] = { "bearer", "basic", "token", "digest", "bot", NULL };
+
+/* Options whose next argument (or the rest of the same one, where `glued`
+ * says so) is a credential, by program: names that say nothing by
+ * themselves (curl -u user:password, openssl -passin pass:x). */
+static const struct {
+	const char *prog, *opt;
+	int glued;			/* "-uuser:pw", "-pSECRET" */
+} credopts[] = {
+	{ "curl", "-u", 1 }, { "curl", "--user", 0 }, { "curl", "-U", 1 },
+	{ "curl", "--proxy-user", 0 }, { "curl", "--oauth2-bearer", 0 }, { "curl", "--pass", 0 },
+	{ "curl", "-E", 0 }, { "curl", "--cert", 0 },
+	{ "wget", "--user", 0 }, { "wget", "--http-user", 0 },
+	{ "openssl", "-pass", 0 }, { "openssl", "-passin", 0 }, { "openssl", "-passout", 0 },
+	{ "openssl", "-k", 0 }, { "openssl", "-kfile", 0 },
+	{ "mysql", "-p", 1 }, { "mariadb", "-p", 1 }, { "mysqldump", "-p", 1 },
+	{ "sshpass", "-p", 1 }, { "smbclient", "-U", 1 }, { "rsync", "--password-file", 0 },
+	{ "docker", "-p", 0 }, { "podman", "-p", 0 },	/* "login -u x -p pw" */
+	{ NULL, NULL, 0 }
+};
+
+struct spans {
+	size_t a[MAXSPANS], b[MAXSPANS];
+	size_t n;
+	int all;			/* too many: the whole argument goes */
+};
+
+static void
+add(struct spans *sp, size_t a, size_t b)
+{
+	if (a >= b)
+		return;
+	if (sp->n == MAXSPANS) {
+		sp->all = 1;
+		return;
+	}
+	sp->a[sp->n] = a;
+	sp->b[sp->n] = b;
+	sp->n++;
+}
+
+static int
+namechar(int c)
+{
+	return isalnum(c) || c == '_' || c == '-' || c == '.';
+}
+
+static int
+b64char(int c)
+{
+	return isalnum(c) || c == '-' || c == '_' || c == '=';
+}
+
+/* the end of the run of base64url characters at s */
+static size_t
+b64run(const char *s, size_t i, size_t len)
+{
+	while (i < len && b64char((unsigned char)s[i]))
+		i++;
+	return i;
+}
 
 int
 gl_redact_secret_name(const char *name, size_t len)
@@ -37,96 +111,413 @@ gl_redact_secret_name(const char *name, size_t len)
 	return 0;
 }
 
-/* base64url characters only, at least n of them */
-static int
-b64url(const char *s, size_t n, size_t min)
+/* Credentials by their shape, anywhere: a known prefix or a JWT at the
+ * start of a word. */
+static void
+shapes(const char *s, size_t len, struct spans *sp)
 {
-	size_t i;
+	size_t i, k, n, e, d1, d2;
 
-	for (i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_' && s[i] != '=')
-			return 0;
-	return n >= min;
+	for (i = 0; i < len; i++) {
+		if (i > 0 && isalnum((unsigned char)s[i - 1]))
+			continue;
+		for (k = 0; prefixes[k] != NULL; k++) {
+			n = strlen(prefixes[k]);
+			if (i + n <= len && strncmp(s + i, prefixes[k], n) == 0 &&
+			    (e = b64run(s, i + n, len)) >= i + n + 12) {
+				add(sp, i, e);
+				i = e;
+				break;
+			}
+		}
+		if (prefixes[k] != NULL)
+			continue;
+		/* a JWT: three base64url parts, the first a JSON object */
+		if (i + 3 <= len && strncmp(s + i, "eyJ", 3) == 0 &&
+		    (d1 = b64run(s, i, len)) >= i + 8 && d1 < len && s[d1] == '.' &&
+		    (d2 = b64run(s, d1 + 1, len)) >= d1 + 5 && d2 < len && s[d2] == '.') {
+			e = b64run(s, d2 + 1, len);
+			add(sp, i, e);
+			i = e;
+		}
+	}
+}
+
+/* scheme://user:password@host: the password; scheme://TOKEN@host: the
+ * token (a long user name of base64url characters) */
+static void
+urls(const char *s, size_t len, struct spans *sp)
+{
+	const char *p = s, *u, *at, *c, *end = s + len;
+	size_t ulen, i;
+
+	while ((p = memmem(p, (size_t)(end - p), "://", 3)) != NULL) {
+		u = p + 3;
+		p = u;
+		for (at = u; at < end && *at != '@' && *at != '/' && *at != '?' && *at != '#' &&
+		    !isspace((unsigned char)*at) && *at != '"' && *at != '\''; at++)
+			;
+		if (at == end || *at != '@' || at == u)
+			continue;
+		if ((c = memchr(u, ':', (size_t)(at - u))) != NULL) {
+			add(sp, (size_t)(c + 1 - s), (size_t)(at - s));
+			continue;
+		}
+		ulen = (size_t)(at - u);
+		for (i = 0; i < ulen && b64char((unsigned char)u[i]); i++)
+			;
+		if (i == ulen && ulen >= 16)
+			add(sp, (size_t)(u - s), (size_t)(at - s));
+	}
+}
+
+/* NAME=value, NAME: value, "NAME": "value", NAME="value" where NAME names a
+ * secret (a header name alone is wordrules' to follow). */
+static void
+named(const char *s, size_t len, struct spans *sp)
+{
+	size_t i = 0, a, b, v, e, k, wl;
+	char q;
+
+	while (i < len) {
+		if (!namechar((unsigned char)s[i])) {
+			i++;
+			continue;
+		}
+		for (a = i; i < len && namechar((unsigned char)s[i]); i++)
+			;
+		b = i;
+		if (!gl_redact_secret_name(s + a, b - a))
+			continue;
+		v = b;
+		if (v < len && (s[v] == '"' || s[v] == '\''))
+			v++;
+		if (v >= len || (s[v] != '=' && s[v] != ':'))
+			continue;
+		if (s[v] == ':' && v + 2 < len && s[v + 1] == '/' && s[v + 2] == '/')
+			continue;	/* auth://host is a URL, not a value */
+		v++;
+		while (v < len && (s[v] == ' ' || s[v] == '\t'))
+			v++;
+		if (v == len)
+			break;
+		q = s[v] == '"' || s[v] == '\'' ? s[v] : '\0';
+		if (q != '\0')
+			v++;
+		/* "Bearer x": the word after the scheme is the secret */
+		for (k = 0; schemes[k] != NULL; k++) {
+			wl = strlen(schemes[k]);
+			if (v + wl < len && strncasecmp(s + v, schemes[k], wl) == 0 &&
+			    s[v + wl] == ' ') {
+				v += wl + 1;
+				break;
+			}
+		}
+		for (e = v; e < len; e++) {
+			if (q != '\0' ? s[e] == q : (isspace((unsigned char)s[e]) ||
+			    s[e] == '&' || s[e] == ';' || s[e] == ',' || s[e] == '"' ||
+			    s[e] == '\'' || s[e] == '}' || s[e] == ')'))
+				break;
+		}
+		add(sp, v, e);
+		i = e;
+	}
 }
 
 int
 gl_redact_secret_value(const char *v)
 {
-	const char *p, *q, *at;
-	size_t i, n;
+	struct spans sp = { .n = 0 };
+	size_t len = strlen(v);
 
-	for (i = 0; prefixes[i] != NULL; i++) {
-		n = strlen(prefixes[i]);
-		if (strncmp(v, prefixes[i], n) == 0 && b64url(v + n, strlen(v + n), 12))
+	shapes(v, len, &sp);
+	urls(v, len, &sp);
+	return sp.n > 0 || sp.all;
+}
+
+static int
+isscheme(const char *w, size_t n)
+{
+	size_t k;
+
+	for (k = 0; schemes[k] != NULL; k++)
+		if (strlen(schemes[k]) == n && strncasecmp(w, schemes[k], n) == 0)
 			return 1;
-	}
-	/* a JWT: three base64url parts, the first one a JSON object */
-	if (strncmp(v, "eyJ", 3) == 0 && (p = strchr(v, '.')) != NULL &&
-	    (q = strchr(p + 1, '.')) != NULL && b64url(v, (size_t)(p - v), 8) &&
-	    b64url(p + 1, (size_t)(q - p - 1), 4))
-		return 1;
-	/* scheme://user:password@host */
-	if ((p = strstr(v, "://")) != NULL) {
-		p += 3;
-		at = strchr(p, '@');
-		q = strchr(p, ':');
-		if (at != NULL && q != NULL && q < at && strcspn(p, "/") > (size_t)(at - p))
+	return 0;
+}
+
+/* Word-level rules over a list of words (argv, or the words of a shell
+ * string): marks words wholly secret in whole[], glued values as spans
+ * through glue_at[] (the offset where the secret starts, or 0). */
+struct words {
+	const char *w[MAXWORDS];
+	size_t n[MAXWORDS];
+	size_t count;
+	const char *prog;		/* the program the words are given to */
+	size_t plen;
+};
+
+static int
+credopt(const char *prog, size_t plen, const char *w, size_t n, size_t *glue)
+{
+	size_t k, ol;
+
+	*glue = 0;
+	for (k = 0; credopts[k].prog != NULL; k++) {
+		if (strlen(credopts[k].prog) != plen || strncmp(credopts[k].prog, prog, plen) != 0)
+			continue;
+		ol = strlen(credopts[k].opt);
+		if (n == ol && strncmp(w, credopts[k].opt, ol) == 0)
 			return 1;
+		if (credopts[k].glued && n > ol && strncmp(w, credopts[k].opt, ol) == 0) {
+			*glue = ol;
+			return 2;
+		}
 	}
 	return 0;
 }
 
-/* "Authorization: ..." / "Proxy-Authorization: ..." / "X-Api-Key: ..." */
+/* programs that run the rest of their arguments */
 static int
-header(const char *a)
+wrapper(const char *p, size_t n)
 {
-	const char *c = strchr(a, ':'), *sp = strchr(a, ' ');
+	static const char *const w[] = { "sudo", "doas", "env", "exec", "nice", "nohup",
+	    "timeout", "command", "time", "xargs", "stdbuf", "ionice", "setsid", NULL };
+	size_t k;
 
-	if (c == NULL || c == a || (sp != NULL && sp < c))
-		return 0;
-	return gl_redact_secret_name(a, (size_t)(c - a)) && c[1] != '\0';
+	for (k = 0; w[k] != NULL; k++)
+		if (strlen(w[k]) == n && strncmp(w[k], p, n) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+wordrules(const struct words *ws, int *whole, size_t *glue)
+{
+	const char *prog = ws->prog;
+	size_t i, plen = ws->plen, g, k;
+	int next = 0;
+
+	for (i = 0; i < ws->count; i++) {
+		const char *w = ws->w[i];
+		size_t n = ws->n[i];
+		if (i == 0 && prog == NULL) {
+			/* the program itself; a shell string's words reset at ; | & */
+			for (k = n; k > 0 && w[k - 1] != '/'; k--)
+				;
+			prog = w + k;
+			plen = n - k;
+			continue;
+		}
+		if (n == 1 && (w[0] == ';' || w[0] == '|' || w[0] == '&')) {
+			prog = NULL;
+			next = 0;
+			if (i + 1 < ws->count) {
+				const char *p = ws->w[i + 1];
+				for (k = ws->n[i + 1]; k > 0 && p[k - 1] != '/'; k--)
+					;
+				prog = p + k;
+				plen = ws->n[i + 1] - k;
+				i++;
+			}
+			continue;
+		}
+		if (next == 2 && isscheme(w, n)) {
+			next = 1;	/* "Authorization:" "Bearer" "x": x */
+			continue;
+		}
+		if (next && n > 0 && (w[0] != '-' || n == 1)) {
+			whole[i] = 1;
+			next = 0;
+			continue;
+		}
+		next = 0;
+		/* sudo curl ..., env A=b curl ...: the program is the next word */
+		if (prog != NULL && wrapper(prog, plen) && n > 0 && w[0] != '-' &&
+		    !isdigit((unsigned char)w[0]) && memchr(w, '=', n) == NULL) {
+			for (k = n; k > 0 && w[k - 1] != '/'; k--)
+				;
+			prog = w + k;
+			plen = n - k;
+			continue;
+		}
+		if (n > 1 && w[0] == '-' && memchr(w, '=', n) == NULL) {
+			switch (prog != NULL ? credopt(prog, plen, w, n, &g) : 0) {
+			case 1:
+				next = 1;
+				continue;
+			case 2:
+				glue[i] = g;
+				continue;
+			}
+			/* "--token VALUE" */
+			if (gl_redact_secret_name(w, n))
+				next = 1;
+			continue;
+		}
+		/* "Authorization:" alone: its value is what follows */
+		if (n > 1 && w[n - 1] == ':' && gl_redact_secret_name(w, n - 1))
+			next = 2;
+	}
+}
+
+/* Split a shell string into words (whitespace and ; | & separate; quotes
+ * are kept inside the word, then stripped at its ends). */
+static void
+shellwords(const char *s, size_t len, struct words *ws)
+{
+	size_t i = 0, a;
+	char q;
+
+	ws->count = 0;
+	ws->prog = NULL;
+	ws->plen = 0;
+	while (i < len && ws->count < MAXWORDS) {
+		while (i < len && isspace((unsigned char)s[i]))
+			i++;
+		if (i == len)
+			break;
+		if (s[i] == ';' || s[i] == '|' || s[i] == '&') {
+			ws->w[ws->count] = s + i;
+			ws->n[ws->count++] = 1;
+			while (i < len && (s[i] == ';' || s[i] == '|' || s[i] == '&'))
+				i++;
+			continue;
+		}
+		for (a = i, q = '\0'; i < len; i++) {
+			if (q != '\0') {
+				if (s[i] == q)
+					q = '\0';
+			} else if (s[i] == '"' || s[i] == '\'')
+				q = s[i];
+			else if (isspace((unsigned char)s[i]) || s[i] == ';' || s[i] == '|' ||
+			    s[i] == '&')
+				break;
+		}
+		/* the quotes at the ends are the shell's, not the word's */
+		ws->w[ws->count] = s + a;
+		ws->n[ws->count] = i - a;
+		if (i - a >= 2 && (s[a] == '"' || s[a] == '\'') && s[i - 1] == s[a]) {
+			ws->w[ws->count]++;
+			ws->n[ws->count] -= 2;
+		}
+		ws->count++;
+	}
+}
+
+/* The spans of one argument; strings with spaces are read as shell code too. */
+static void
+argspans(const char *s, struct spans *sp)
+{
+	struct words ws;
+	int whole[MAXWORDS];
+	size_t glue[MAXWORDS], len = strlen(s), i, off;
+
+	shapes(s, len, sp);
+	urls(s, len, sp);
+	named(s, len, sp);
+	if (strpbrk(s, " \t\n") == NULL)
+		return;
+	shellwords(s, len, &ws);
+	memset(whole, 0, sizeof whole);
+	memset(glue, 0, sizeof glue);
+	wordrules(&ws, whole, glue);
+	for (i = 0; i < ws.count; i++) {
+		off = (size_t)(ws.w[i] - s);
+		if (whole[i])
+			add(sp, off, off + ws.n[i]);
+		else if (glue[i] > 0)
+			add(sp, off + glue[i], off + ws.n[i]);
+	}
 }
 
 static int
-put(char **slot, const char *keep, size_t klen)
+spancmp(const void *x, const void *y)
 {
-	char *s = malloc(klen + sizeof GL_REDACTED);
+	const size_t *a = x, *b = y;
 
-	if (s == NULL)
+	return a[0] < b[0] ? -1 : a[0] > b[0];
+}
+
+/* Replace the spans of *slot (malloc'ed) by GL_REDACTED: the count, -1 on ENOMEM. */
+static int
+apply(char **slot, struct spans *sp)
+{
+	size_t pairs[MAXSPANS][2], i, n = 0, len = strlen(*slot), o = 0, at = 0;
+	char *s = *slot, *out;
+
+	if (sp->all) {
+		sp->n = 1;
+		sp->a[0] = 0;
+		sp->b[0] = len;
+	}
+	if (sp->n == 0)
+		return 0;
+	for (i = 0; i < sp->n; i++) {
+		pairs[i][0] = sp->a[i];
+		pairs[i][1] = sp->b[i] < len ? sp->b[i] : len;
+	}
+	qsort(pairs, sp->n, sizeof pairs[0], spancmp);
+	/* merged in place */
+	for (i = 1; i < sp->n; i++) {
+		if (pairs[i][0] <= pairs[n][1]) {
+			if (pairs[i][1] > pairs[n][1])
+				pairs[n][1] = pairs[i][1];
+		} else {
+			n++;
+			pairs[n][0] = pairs[i][0];
+			pairs[n][1] = pairs[i][1];
+		}
+	}
+	n++;
+	if ((out = malloc(len + n * sizeof GL_REDACTED + 1)) == NULL)
 		return -1;
-	memcpy(s, keep, klen);
-	memcpy(s + klen, GL_REDACTED, sizeof GL_REDACTED);
-	free(*slot);
-	*slot = s;
-	return 1;
+	for (i = 0; i < n; i++) {
+		memcpy(out + o, s + at, pairs[i][0] - at);
+		o += pairs[i][0] - at;
+		memcpy(out + o, GL_REDACTED, sizeof GL_REDACTED - 1);
+		o += sizeof GL_REDACTED - 1;
+		at = pairs[i][1];
+	}
+	memcpy(out + o, s + at, len - at);
+	o += len - at;
+	out[o] = '\0';
+	free(s);
+	*slot = out;
+	return (int)n;
 }
 
 int
 gl_redact_argv(char **argv, size_t argc)
 {
-	const char *a, *eq;
-	size_t i, nlen;
-	int n = 0, r, next = 0;
+	struct words ws;
+	int whole[MAXWORDS];
+	size_t glue[MAXWORDS], i, m;
+	struct spans sp;
+	int n = 0, r;
 
+	/* across arguments: "--token X", "curl -u X", "Authorization:" "Bearer" "X" */
+	m = argc < MAXWORDS ? argc : MAXWORDS;
+	ws.count = m;
+	ws.prog = NULL;
+	ws.plen = 0;
+	for (i = 0; i < m; i++) {
+		ws.w[i] = argv[i];
+		ws.n[i] = strlen(argv[i]);
+	}
+	memset(whole, 0, sizeof whole);
+	memset(glue, 0, sizeof glue);
+	wordrules(&ws, whole, glue);
 	for (i = 0; i < argc; i++) {
-		a = argv[i];
-		r = 0;
-		if (next) {		/* the value after "--password" */
-			next = 0;
-			if (a[0] != '-' || a[1] == '\0')
-				r = put(&argv[i], "", 0);
-		} else if (header(a)) {
-			r = put(&argv[i], a, (size_t)(strchr(a, ':') - a) + 1);
-		} else if ((eq = strchr(a, '=')) != NULL && eq > a &&
-		    gl_redact_secret_name(a, (size_t)(eq - a)) && eq[1] != '\0') {
-			r = put(&argv[i], a, (size_t)(eq - a) + 1);	/* NAME=value, --opt=value */
-		} else if (gl_redact_secret_value(a)) {
-			r = put(&argv[i], "", 0);
-		} else if (a[0] == '-' && a[1] != '\0' && eq == NULL) {
-			nlen = strlen(a);	/* "--token VALUE": the next one */
-			next = gl_redact_secret_name(a, nlen) && i > 0;
+		memset(&sp, 0, sizeof sp);
+		if (i < m && whole[i])
+			add(&sp, 0, strlen(argv[i]));
+		else {
+			argspans(argv[i], &sp);
+			if (i < m && glue[i] > 0)
+				add(&sp, glue[i], strlen(argv[i]));
 		}
-		if (r < 0)
+		if ((r = apply(&argv[i], &sp)) < 0)
 			return -1;
 		n += r;
 	}

@@ -166,8 +166,8 @@ file_events() {
 	stop_watch
 	ev '.type == "proc.exec" and .argv[0] == "env"' | jq -e '.argv == ["env",
 	    "GITHUB_TOKEN=[REDACTED]", "sh", "-c", ":", "--password", "[REDACTED]",
-	    "Authorization:[REDACTED]", "--token=[REDACTED]"]'
-	run -1 grep -q 'hunter2\|s3cret\|ghp_\|Bearer' "$T/log"
+	    "Authorization: Bearer [REDACTED]", "--token=[REDACTED]"]'
+	run -1 grep -q 'hunter2\|s3cret\|ghp_\|abc\.def' "$T/log"
 	# env's argv, then sh's after env execs it
 	tail -n 1 "$T/log" | jq -e '.redactions == 7'
 }

@@ -59,12 +59,41 @@ main(void)
 	CHECK(!gl_redact_secret_value("sk-"));
 	CHECK(!gl_redact_secret_value("hello"));
 
-	R("curl\0-H\0Authorization: Bearer x\0https://h/", "curl|-H|Authorization:[REDACTED]|https://h/", 1);
+	R("curl\0-H\0Authorization: Bearer x\0https://h/", "curl|-H|Authorization: Bearer [REDACTED]|https://h/", 1);
 	R("env\0API_KEY=v\0PATH=/bin\0x", "env|API_KEY=[REDACTED]|PATH=/bin|x", 1);
 	R("tool\0--token\0abc\0--token\0--next", "tool|--token|[REDACTED]|--token|--next", 1);
 	R("tool\0--password=\0--secret=x", "tool|--password=|--secret=[REDACTED]", 1);
 	R("git\0commit\0--author=A <a@b>\0-m\0msg", "git|commit|--author=A <a@b>|-m|msg", 0);
-	R("git\0clone\0https://u:p@h/r", "git|clone|[REDACTED]", 1);
+	R("git\0clone\0https://u:p@h/r", "git|clone|https://u:[REDACTED]@h/r", 1);
+	/* credentials behind options that do not say so */
+	R("curl\0-u\0user:SECRET\0https://h", "curl|-u|[REDACTED]|https://h", 1);
+	R("/usr/bin/curl\0-uuser:SECRET", "/usr/bin/curl|-u[REDACTED]", 1);
+	R("sudo\0-E\0curl\0--user\0a:b\0-k", "sudo|-E|curl|--user|[REDACTED]|-k", 1);
+	R("openssl\0enc\0-pass\0pass:SECRET", "openssl|enc|-pass|[REDACTED]", 1);
+	R("mysql\0-pSECRET\0db", "mysql|-p[REDACTED]|db", 1);
+	R("docker\0login\0-u\0me\0-p\0SECRET", "docker|login|-u|me|-p|[REDACTED]", 1);
+	R("sort\0-u\0file\0mkdir\0-p", "sort|-u|file|mkdir|-p", 0);
+	/* secrets inside longer arguments */
+	R("curl\0--data=token=abc&x=1", "curl|--data=token=[REDACTED]&x=1", 1);
+	R("curl\0https://h/a?api_key=k1&page=2", "curl|https://h/a?api_key=[REDACTED]&page=2", 1);
+	R("curl\0-d\0{\"password\":\"hunter2\",\"user\":\"x\"}",
+	    "curl|-d|{\"password\":\"[REDACTED]\",\"user\":\"x\"}", 1);
+	R("x\0--header=Authorization: Bearer ghp_abcdefghijklmnopqrstuvwxyz0123",
+	    "x|--header=Authorization: Bearer [REDACTED]", 1);
+	R("echo\0use ghp_abcdefghijklmnopqrstuvwxyz0123 now", "echo|use [REDACTED] now", 1);
+	/* a token as a URL's user name; an ordinary user name stays */
+	R("git\0clone\0https://ghp_abcdefghijklmnopqrstuvwxyz0123@github.com/o/r",
+	    "git|clone|https://[REDACTED]@github.com/o/r", 1);
+	R("git\0clone\0https://abcdefghijklmnopqrstuvwx@gitlab.com/r", "git|clone|https://[REDACTED]@gitlab.com/r", 1);
+	R("git\0clone\0ssh://git@github.com/o/r", "git|clone|ssh://git@github.com/o/r", 0);
+	/* a header split over arguments */
+	R("curl\0-H\0Authorization:\0Bearer\0xyz", "curl|-H|Authorization:|Bearer|[REDACTED]", 1);
+	R("curl\0-H\0X-Api-Key:\0abc\0https://h", "curl|-H|X-Api-Key:|[REDACTED]|https://h", 1);
+	/* a shell's -c string is read as commands */
+	R("sh\0-c\0curl -H \"Authorization: Bearer abc\" -u me:pw https://x && echo TOKEN=zzz",
+	    "sh|-c|curl -H \"Authorization: Bearer [REDACTED]\" -u [REDACTED] https://x && echo TOKEN=[REDACTED]", 3);
+	R("bash\0-c\0mytool --token t0k3n --verbose", "bash|-c|mytool --token [REDACTED] --verbose", 1);
+	R("git\0commit\0-m\0fix the token parser; see password-store", "git|commit|-m|fix the token parser; see password-store", 0);
 	R("--token", "--token", 0);	/* argv[0] is a program, not an option */
 
 	/* cmdline buffers: NUL-separated, trailing NUL or not */
