@@ -462,8 +462,15 @@ wait $w; wait $w; echo "not json" >> "$out"'
 	run -0 --separate-stderr gleisner record -d "$P" -- sh -c 'echo 2 > a.txt; echo x > b.txt'
 	run -0 --separate-stderr gleisner verify --check-files "$P/.gleisner"
 	run -0 --separate-stderr gleisner verify --check-files "$P" "$P/.gleisner"
+	run -0 --separate-stderr gleisner verify --check-files="$P" "$P/.gleisner"
+	# two chains: the first is an operand too, not the files' directory
+	mkdir -p "$T/q"
+	run -0 --separate-stderr gleisner record -d "$T/q" -- sh -c 'echo q > q.txt'
+	run -0 --separate-stderr gleisner verify --check-files "$P/.gleisner" "$T/q/.gleisner"
+	[[ "$stderr" != *"q.txt"* ]]
 	echo changed > "$P/b.txt"
 	run -1 --separate-stderr gleisner verify --check-files "$P/.gleisner"
+	run -1 --separate-stderr gleisner verify --check-files "$T/q/.gleisner" "$P/.gleisner"
 }
 
 @test "gleisner record -o or --audit-log inside the project (outside .gleisner/) is refused: the agent could plant a link there or edit the log" {
