@@ -73,11 +73,17 @@ child(struct gl_bwrap *b, pid_t parent, const char *path, char **av, const int *
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 		_exit(GL_EX_SETUP);
 	gl_io_close_from(3, keep, nk);
-	if (path[0] == '/')
+	if (path[0] == '/') {
 		execv(path, av);
-	else
+		say("bwrap", errno);
+	} else if (b->drop) {
+		/* root's jail runs only a bubblewrap nobody else could have
+		 * placed (gl_exec_which_any): no search of $PATH as the jail's uid */
+		say("bwrap: none on $PATH that only root can replace and any uid may run", ENOENT);
+	} else {
 		execvp("bwrap", av);
-	say("bwrap", errno);
+		say("bwrap", errno);
+	}
 	(void)!write(STDERR_FILENO, "gl-jail: hint: install bubblewrap (apt-get install bubblewrap)\n", 63);
 	_exit(GL_EX_SETUP);
 }

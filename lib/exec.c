@@ -45,26 +45,60 @@ gl_exec(char *const argv[])
 	return e == ENOENT || e == ENOTDIR ? GL_EX_NOTFOUND : GL_EX_NOEXEC;
 }
 
+/*
+ * May any uid reach and run file, and (trusted) can nobody but root have
+ * put it or any directory on its way there?  Every prefix of file, as
+ * named and as resolved, is checked: an execve by another uid searches
+ * each directory it passes through.
+ */
+static int
+runnable_by_any(const char *file, int trusted)
+{
+	char real[PATH_MAX], buf[PATH_MAX], *s;
+	const char *names[2] = { file, real };
+	struct stat st;
+	size_t k;
+
+	if (realpath(file, real) == NULL)
+		return 0;
+	for (k = 0; k < 2; k++) {
+		if ((size_t)snprintf(buf, sizeof buf, "%s", names[k]) >= sizeof buf)
+			return 0;
+		for (s = buf; s != NULL; s = strchr(s + 1, '/')) {
+			*s = '\0';
+			if (stat(s == buf ? "/" : buf, &st) < 0 || !S_ISDIR(st.st_mode) ||
+			    !(st.st_mode & S_IXOTH))
+				return 0;
+			/* a sticky directory lets nobody replace root's entries */
+			if (trusted && (st.st_uid != 0 ||
+			    ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))))
+				return 0;
+			*s = '/';
+		}
+	}
+	if (stat(real, &st) < 0 || !S_ISREG(st.st_mode) || !(st.st_mode & S_IXOTH))
+		return 0;
+	return !trusted || (st.st_uid == 0 && !(st.st_mode & (S_IWGRP | S_IWOTH)));
+}
+
 int
 gl_exec_which_any(const char *name, char *out, size_t outsz)
 {
 	const char *path = getenv("PATH"), *p, *e;
-	struct stat d, f;
-	char dir[PATH_MAX];
+	int trusted = geteuid() == 0;
 
 	if (path == NULL)
 		path = "/usr/local/bin:/usr/bin:/bin";
 	for (p = path; *p != '\0'; p = *e ? e + 1 : e) {
 		e = strchrnul(p, ':');
-		if (e == p || *p != '/' || (size_t)(e - p) >= sizeof dir)
+		if (e == p || *p != '/')
 			continue;
-		snprintf(dir, sizeof dir, "%.*s", (int)(e - p), p);
-		if ((size_t)snprintf(out, outsz, "%s/%s", dir, name) >= outsz)
+		if ((size_t)snprintf(out, outsz, "%.*s/%s", (int)(e - p), p, name) >= outsz)
 			continue;
-		if (stat(dir, &d) == 0 && (d.st_mode & S_IXOTH) && stat(out, &f) == 0 &&
-		    S_ISREG(f.st_mode) && (f.st_mode & S_IXOTH))
+		if (runnable_by_any(out, trusted))
 			return 0;
 	}
+	out[0] = '\0';
 	return -1;
 }
 
