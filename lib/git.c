@@ -13,16 +13,14 @@
 
 #define GIT_CAP (1UL << 20)
 
-/* Run git with args in dir; its stdout (last newline cut) into *out.
- * Returns git's exit status, or -1 (errno) if it could not be run. */
-static int
-run(const char *dir, const char *const *args, char **out)
+/* Start git with args in dir, its stdout on *fd; the pid, or -1 (errno). */
+static pid_t
+spawn(const char *dir, const char *const *args, int *fd)
 {
 	const char *argv[32];
-	size_t n = 0, len;
+	size_t n = 0;
 	pid_t pid;
-	int p[2], st, nul, saved;
-	char *buf;
+	int p[2], nul, saved;
 
 	argv[n++] = "git";
 	argv[n++] = "-c";
@@ -41,7 +39,6 @@ run(const char *dir, const char *const *args, char **out)
 	while (*args != NULL && n < 31)
 		argv[n++] = *args++;
 	argv[n] = NULL;
-	*out = NULL;
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return -1;
 	if ((pid = fork()) < 0) {
@@ -77,26 +74,95 @@ run(const char *dir, const char *const *args, char **out)
 		_exit(errno == ENOENT ? 127 : 126);
 	}
 	close(p[1]);
-	if (gl_io_read_fd(p[0], GIT_CAP, &buf, &len) < 0)
-		buf = NULL;
-	saved = errno;
-	close(p[0]);
+	*fd = p[0];
+	return pid;
+}
+
+/* git's exit status, or -1 (errno ENOENT: no git; EIO: it did not run) */
+static int
+reap(pid_t pid)
+{
+	int st;
+
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
 			return -1;
-	if (buf == NULL) {
-		errno = saved;
+	if (!WIFEXITED(st) || WEXITSTATUS(st) == 126 || WEXITSTATUS(st) == 127) {
+		errno = WIFEXITED(st) && WEXITSTATUS(st) == 127 ? ENOENT : EIO;
 		return -1;
 	}
-	if (!WIFEXITED(st) || WEXITSTATUS(st) == 126 || WEXITSTATUS(st) == 127) {
+	return WEXITSTATUS(st);
+}
+
+/* Run git with args in dir; its stdout (last newline cut) into *out.
+ * Returns git's exit status, or -1 (errno) if it could not be run. */
+static int
+run(const char *dir, const char *const *args, char **out)
+{
+	size_t len;
+	pid_t pid;
+	int fd, rc, saved;
+	char *buf;
+
+	*out = NULL;
+	if ((pid = spawn(dir, args, &fd)) < 0)
+		return -1;
+	if (gl_io_read_fd(fd, GIT_CAP, &buf, &len) < 0)
+		buf = NULL;
+	saved = errno;
+	close(fd);
+	rc = reap(pid);
+	if (rc < 0 || buf == NULL) {
+		if (rc >= 0)
+			errno = saved;
 		free(buf);
-		errno = WIFEXITED(st) && WEXITSTATUS(st) == 127 ? ENOENT : EIO;
 		return -1;
 	}
 	while (len > 0 && buf[len - 1] == '\n')
 		buf[--len] = '\0';
 	*out = buf;
-	return WEXITSTATUS(st);
+	return rc;
+}
+
+/*
+ * Index entries whose work-tree file git does not look at: assume-unchanged
+ * (ls-files -v tags them in lower case) and skip-worktree ("S").  From inside
+ * the jail, `git update-index --skip-worktree f` then an edit of f leaves
+ * `git status` clean, so the next session's "dirty" would lie.  Read as a
+ * stream: a large index is no reason to fail.  -1 (errno) if git failed.
+ */
+static long
+unlooked(const char *dir)
+{
+	static const char *const ls[] = { "ls-files", "-v", "-z", "--", ":(top)",
+		":(exclude).gleisner", NULL };
+	char buf[8192];
+	long n = 0;
+	ssize_t r, i;
+	int fd, start = 1, rc;
+	pid_t pid;
+
+	if ((pid = spawn(dir, ls, &fd)) < 0)
+		return -1;
+	while ((r = read(fd, buf, sizeof buf)) != 0) {
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (i = 0; i < r; i++) {
+			if (start && (buf[i] == 'S' || (buf[i] >= 'a' && buf[i] <= 'z')))
+				n++;
+			start = buf[i] == '\0';
+		}
+	}
+	close(fd);
+	if ((rc = reap(pid)) != 0) {
+		if (rc > 0)
+			errno = EIO;
+		return -1;
+	}
+	return n;
 }
 
 /* git's answer as a string, or null when git said no or it is not text */
@@ -155,6 +221,7 @@ gl_git_state(const char *dir)
 	static const char *const remote[] = { "config", "--get", "remote.origin.url", NULL };
 	jv st = jv_object(), v;
 	char *out, *clean;
+	long hidden;
 	int rc, fail = 0;
 
 	st = jv_object_set(st, jv_string("commit"), jv_null());
@@ -176,6 +243,11 @@ gl_git_state(const char *dir)
 	}
 	st = jv_object_set(st, jv_string("dirty"), jv_bool(out[0] != '\0'));
 	free(out);
+	/* what git was told not to look at cannot be vouched for: dirty */
+	if ((hidden = unlooked(dir)) < 0)
+		goto sys;
+	if (hidden > 0)
+		st = jv_object_set(st, jv_string("dirty"), jv_true());
 	v = answer(dir, remote, &fail);
 	if (jv_get_kind(v) == JV_KIND_STRING) {
 		if ((clean = gl_git_strip_userinfo(jv_string_value(v))) == NULL) {

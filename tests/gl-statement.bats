@@ -416,6 +416,25 @@ git_repo() {
 	run -1 grep -q hunter2 "$T/st2.json"
 }
 
+@test "git-state: a file git was told not to look at (skip-worktree, assume-unchanged) makes it dirty: an edit behind the flag would pass as clean" {
+	git_repo "$T/r"
+	echo one > "$T/r/f.txt"
+	git -C "$T/r" add f.txt
+	git -C "$T/r" -c user.email=t@t -c user.name=t commit -q -m f
+	run -0 --separate-stderr gl-statement git-state "$T/r"
+	echo "$output" | jq -e '.dirty == false'
+	git -C "$T/r" update-index --skip-worktree f.txt
+	echo two > "$T/r/f.txt"
+	[ -z "$(git -C "$T/r" status --porcelain)" ]
+	run -0 --separate-stderr gl-statement git-state "$T/r"
+	echo "$output" | jq -e '.dirty == true'
+	git -C "$T/r" update-index --no-skip-worktree f.txt
+	git -C "$T/r" checkout -q f.txt
+	git -C "$T/r" update-index --assume-unchanged f.txt
+	run -0 --separate-stderr gl-statement git-state "$T/r"
+	echo "$output" | jq -e '.dirty == true'
+}
+
 @test "git-state: the project's own .gleisner/ does not make it dirty; anything else does, in a subdirectory project too" {
 	git_repo "$T/r"
 	mkdir -p "$T/r/.gleisner"
