@@ -139,7 +139,7 @@ unlooked(const char *dir)
 	char buf[8192];
 	long n = 0;
 	ssize_t r, i;
-	int fd, start = 1, rc;
+	int fd, start = 1, rc, rerr = 0;
 	pid_t pid;
 
 	if ((pid = spawn(dir, ls, &fd)) < 0)
@@ -148,6 +148,7 @@ unlooked(const char *dir)
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
+			rerr = errno;
 			break;
 		}
 		for (i = 0; i < r; i++) {
@@ -157,9 +158,9 @@ unlooked(const char *dir)
 		}
 	}
 	close(fd);
-	if ((rc = reap(pid)) != 0) {
-		if (rc > 0)
-			errno = EIO;
+	if ((rc = reap(pid)) != 0 || rerr != 0) {
+		if (rc >= 0)
+			errno = rerr != 0 ? rerr : EIO;
 		return -1;
 	}
 	return n;
