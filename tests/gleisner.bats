@@ -41,6 +41,10 @@ payload() {
 	log=$(payload "$a" | jq -r '.predicate.runDetails.byproducts[] | select(.annotations.role == "audit-log") | .name')
 	sum=$(payload "$a" | jq -r '.predicate.runDetails.byproducts[] | select(.annotations.role == "audit-log") | .digest.sha256')
 	[ "$(sha256sum "$P/.gleisner/$log" | cut -d' ' -f1)" = "$sum" ]
+	# the session's processes only: none of the front-end's own helpers
+	run -0 jq -r 'select(.type == "proc.exec") | .argv[0] | sub(".*/"; "")' "$P/.gleisner/$log"
+	[[ "$output" == *gl-jail* && "$output" == *sh* ]]
+	[[ "$output" != *date* && "$output" != *cat* && "$output" != *dirname* ]]
 	# and --check-files finds the files beside .gleisner/
 	run -0 --separate-stderr gleisner verify --public-key "$PUB" --check-files "$a"
 }
