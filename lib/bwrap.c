@@ -94,10 +94,26 @@ static pid_t
 spawn(struct gl_bwrap *b, pid_t parent, const char *path, char **av, const int *keep,
     size_t nk)
 {
-	pid_t pid = vfork();
+	static const int fwd[] = { SIGTERM, SIGHUP, SIGINT, SIGQUIT };
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	sigset_t all, old;
+	pid_t pid;
+	size_t i;
 
-	if (pid == 0)
+	/* No handler may run in the child, on the memory it shares with us,
+	 * and a signal meant for the jail must not land while there is no
+	 * pid to forward it to: all wait until bubblewrap is running. */
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &old);
+	if ((pid = vfork()) == 0) {
+		for (i = 0; i < sizeof fwd / sizeof fwd[0]; i++)
+			sigaction(fwd[i], &dfl, NULL);
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		child(b, parent, path, av, keep, nk);
+	}
+	if (pid > 0)
+		running = pid;
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	return pid;
 }
 

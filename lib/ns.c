@@ -27,13 +27,21 @@
 /* The holder of the new user namespace: it shares the caller's memory, so
  * only raw system calls (no errno, no libc state), then it waits to be
  * killed, or dies with the caller. */
+struct holding {
+	int fd;			/* the pipe to say "u" on */
+	pid_t parent;		/* the caller, to see it gone already */
+};
+
 static int
 holder(void *arg)
 {
-	int fd = *(int *)arg;
+	const struct holding *h = arg;
 
 	syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	syscall(SYS_write, fd, "u", 1);
+	/* a caller killed before the line above sent no death signal */
+	if (syscall(SYS_getppid) != h->parent)
+		syscall(SYS_exit, 1);
+	syscall(SYS_write, h->fd, "u", 1);
 	for (;;)
 		syscall(SYS_pause);
 	return 0;
@@ -43,6 +51,7 @@ int
 gl_ns_idmap_userns(uid_t id, gid_t gid)
 {
 	char path[64], map[64], *stack;
+	struct holding hold;
 	int pfd[2], fd = -1, e;
 	pid_t pid;
 	char c;
@@ -61,7 +70,9 @@ gl_ns_idmap_userns(uid_t id, gid_t gid)
 		errno = e;
 		return -1;
 	}
-	pid = clone(holder, stack + HOLDER_STACK, CLONE_VM | CLONE_NEWUSER | SIGCHLD, &pfd[1]);
+	hold.fd = pfd[1];
+	hold.parent = getpid();
+	pid = clone(holder, stack + HOLDER_STACK, CLONE_VM | CLONE_NEWUSER | SIGCHLD, &hold);
 	if (pid < 0) {
 		e = errno;
 		close(pfd[0]);
