@@ -178,6 +178,10 @@ handover(const char *netfilter, const char *profile, const struct gl_strv *nfarg
 	char self[PATH_MAX], *dir, **av;
 	size_t i, n = 0;
 
+	/* execv takes a bare name from the working directory, which is the
+	 * project the agent wrote to last session: root runs no such file */
+	if (netfilter[0] != '/')
+		errx(GL_EX_SETUP, "--netfilter %s: not an absolute path", netfilter);
 	if ((dir = gl_exec_selfdir()) == NULL)
 		err(GL_EX_SETUP, "/proc/self/exe");
 	snprintf(self, sizeof self, "%s/gl-jail", dir);

@@ -91,3 +91,21 @@ fake_bwrap() {
 	[[ "$output" != *"[--share-net]"* ]]
 	[[ "$stderr" == *"--share-net: this is the host's network namespace"* ]]
 }
+
+@test "attack: a gl-netfilter the agent left in the project is not run by root as --netfilter's bare name" {
+	[ "$(id -u)" -eq 0 ] || skip "the hand-over is for a root caller"
+	jail_world
+	printf '#!/bin/sh\ntouch %s/PWNED\n' "$T" > "$P/gl-netfilter"
+	chmod 755 "$P/gl-netfilter"
+	cd "$P"
+	run -125 --separate-stderr env HOME="$HOME" "$GL_BIN/gl-jail" --netfilter gl-netfilter -d . -- true
+	[ ! -e "$T/PWNED" ]
+	[[ "$stderr" == *"gl-jail: --netfilter gl-netfilter: not an absolute path"* ]]
+	run -125 --separate-stderr env HOME="$HOME" "$GL_BIN/gl-jail" --netfilter ./gl-netfilter -d . -- true
+	[ ! -e "$T/PWNED" ]
+	# a profile that lets nothing out never needs it
+	sed '/^allow_domains/d' "$REPO/profiles/konishi.ini" > "$T/closed.ini"
+	run -0 --separate-stderr env HOME="$HOME" "$GL_BIN/gl-jail" --netfilter gl-netfilter \
+		-p "$T/closed.ini" -d . -- true
+	[ ! -e "$T/PWNED" ]
+}
