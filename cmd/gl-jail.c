@@ -153,11 +153,15 @@ print_profile(const char *name)
 	struct gl_profile prof;
 	char errbuf[512];
 	int rc = 0;
+	jv pj;
 
 	if (gl_profile_load(&prof, name, caller_home(getpwuid(getuid())), errbuf,
 	    sizeof errbuf) < 0)
 		errx(GL_EX_SETUP, "%s", errbuf);
-	if (gl_json_write_line(stdout, gl_jail_profile_json(&prof)) < 0 || fclose(stdout) == EOF) {
+	pj = gl_jail_profile_json(&prof);
+	if (!jv_is_valid(pj))
+		errx(GL_EX_SETUP, "%s: %s", name, gl_json_errmsg(pj, errbuf, sizeof errbuf));
+	if (gl_json_write_line(stdout, pj) < 0 || fclose(stdout) == EOF) {
 		warn("stdout");
 		rc = GL_EX_SETUP;
 	}
@@ -260,10 +264,10 @@ main(int argc, char *argv[])
 	jv degraded = jv_null();	/* the layers --allow-degraded let go */
 	struct passwd *pw;
 	struct sigaction sa;
-	char errbuf[512], stage[] = "/dev/shm/.gl-jail.XXXXXX", *project, *dir, llpath[PATH_MAX];
+	char errbuf[512], *project, *dir, llpath[PATH_MAX];
 	char cfg[PATH_MAX], line[1024], *s;
 	const char *home;
-	jv measured, rep;
+	jv measured, rep, profjson;
 	int ch, code, nolandlock, at, argc0;
 	char **argv0;
 	/* the --netfilter options' words in argv (static: reachable at exit) */
@@ -358,6 +362,15 @@ main(int argc, char *argv[])
 	}
 	free(drop);
 	gl_strv_free(&o.nfargs);
+	/* a report's digests are made now: if OpenSSL cannot make them, the
+	 * command has not run yet */
+	profjson = jv_null();
+	if (o.report != NULL) {
+		profjson = gl_jail_profile_json(&prof);
+		if (!jv_is_valid(profjson))
+			errx(GL_EX_SETUP, "%s: %s", o.profile, gl_json_errmsg(profjson, errbuf,
+			    sizeof errbuf));
+	}
 	if (gl_io_config_dir(home, cfg, sizeof cfg) < 0)
 		err(GL_EX_SETUP, "the configuration directory");
 	/* gl-landlock runs in every jail; with --no-landlock it restricts
@@ -415,19 +428,10 @@ main(int argc, char *argv[])
 		j.uid = o.host_uid >= 0 ? (uid_t)o.host_uid :
 		    HOST_UID_BASE + ((unsigned)getpid() & 0xffff);
 		j.gid = (gid_t)j.uid;
-		j.idmap = 1;
-		if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-			err(GL_EX_SETUP, "private mount namespace");
-		if ((j.userns_fd = gl_ns_idmap_userns(j.uid, j.gid)) < 0)
-			err(GL_EX_SETUP, "idmap user namespace");
-		/* the mount points of the idmapped trees: on tmpfs when there is
-		 * one (a directory made and removed on a journalled /tmp costs
-		 * 60-80 us each time); the mounts on them are in our namespace only */
-		if (access("/dev/shm", W_OK | X_OK) < 0)
-			memcpy(stage, "/tmp/.gl-jail.XXXXXX", sizeof "/tmp/.gl-jail.XXXXXX");
-		if (mkdtemp(stage) == NULL || chmod(stage, 0711) < 0)
-			err(GL_EX_SETUP, "%s", stage);
-		j.stage = stage;
+		if (gl_jail_stage(&j, errbuf, sizeof errbuf) < 0) {
+			gl_jail_unstage(&j);
+			errx(GL_EX_SETUP, "%s", errbuf);
+		}
 	}
 	if (gl_jail_plan(&j, errbuf, sizeof errbuf) < 0) {
 		gl_jail_unstage(&j);
@@ -505,7 +509,7 @@ main(int argc, char *argv[])
 	en.degraded = degraded;
 	en.landlock_abi = abi;
 	if (o.report != NULL) {
-		rep = gl_jail_report(&prof, &j, argv, &en, code);
+		rep = gl_jail_report(profjson, &j, argv, &en, code);
 		if ((s = gl_json_dump(rep, &n)) == NULL)
 			errx(GL_EX_SETUP, "out of memory");
 		s[n++] = '\n';

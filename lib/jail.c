@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -665,13 +666,52 @@ gl_jail_quarantine(struct gl_jail *j)
 	return n;
 }
 
+#define STAGE_DIR "/dev/shm/.gleisner-stage"
+
+int
+gl_jail_stage(struct gl_jail *j, char *err, size_t errsz)
+{
+	struct stat st;
+
+	j->idmap = 1;
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
+		snprintf(err, errsz, "private mount namespace: %s", strerror(errno));
+		return -1;
+	}
+	if ((j->userns_fd = gl_ns_idmap_userns(j->uid, j->gid)) < 0) {
+		snprintf(err, errsz, "idmap user namespace: %s", strerror(errno));
+		return -1;
+	}
+	/* the mount points of the idmapped trees, on a tmpfs that only this
+	 * mount namespace sees: no directory is made or left on the host per
+	 * session.  The fixed directory must be root's and no one else's to
+	 * change (in the sticky /dev/shm nobody else can replace it then). */
+	if ((mkdir(STAGE_DIR, 0711) == 0 || errno == EEXIST) && lstat(STAGE_DIR, &st) == 0 &&
+	    S_ISDIR(st.st_mode) && st.st_uid == 0 && !(st.st_mode & 022) &&
+	    mount("gleisner-stage", STAGE_DIR, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+	    "mode=0711,size=64k,nr_inodes=256") == 0) {
+		snprintf(j->stage, sizeof j->stage, "%s", STAGE_DIR);
+		j->stage_private = 1;
+		return 0;
+	}
+	/* no usable /dev/shm: a directory of our own in /tmp */
+	snprintf(j->stage, sizeof j->stage, "%s", "/tmp/.gl-jail.XXXXXX");
+	if (mkdtemp(j->stage) == NULL || chmod(j->stage, 0711) < 0) {
+		snprintf(err, errsz, "%s: %s", j->stage, strerror(errno));
+		j->stage[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
 void
 gl_jail_unstage(struct gl_jail *j)
 {
 	char path[PATH_MAX];
 	size_t i;
 
-	if (j->stage == NULL)
+	/* a private stage goes with the mount namespace */
+	if (j->stage[0] == '\0' || j->stage_private)
 		return;
 	for (i = 0; i < j->nstaged; i++) {
 		snprintf(path, sizeof path, "%s/%zu", j->stage, i);
@@ -709,13 +749,18 @@ gl_jail_profile_json(const struct gl_profile *pr)
 	size_t i;
 
 	for (i = 0; i < pr->nfiles; i++) {
+		if (gl_profile_file_sha256(pr, i, fd) < 0) {
+			jv_free(a);
+			return jv_invalid_with_msg(jv_string("cannot digest the profile"));
+		}
 		jv f = jv_object_set(jv_object(), jv_string("path"), jv_string(pr->files[i]));
-		if (gl_profile_file_sha256(pr, i, fd) < 0)
-			fd[0] = '\0';
 		a = jv_array_append(a, jv_object_set(f, jv_string("digest"), jv_object_set(
 		    jv_object(), jv_string("sha256"), jv_string(fd))));
 	}
-	gl_profile_digest(pr, digest);
+	if (gl_profile_digest(pr, digest) < 0) {
+		jv_free(a);
+		return jv_invalid_with_msg(jv_string("cannot digest the profile"));
+	}
 	prof = jv_object_set(jv_object(), jv_string("name"), jv_string(pr->name));
 	prof = jv_object_set(prof, jv_string("digest"), jv_object_set(jv_object(),
 	    jv_string("sha256"), jv_string(digest)));
@@ -725,7 +770,7 @@ gl_jail_profile_json(const struct gl_profile *pr)
 
 /* The report: the profile, what bubblewrap set up, and what we measured. */
 jv
-gl_jail_report(const struct gl_profile *pr, const struct gl_jail *j, char **cmd,
+gl_jail_report(jv profile, const struct gl_jail *j, char **cmd,
     struct gl_jail_enforced *e, int code)
 {
 	jv o = jv_object(), a, sc;
@@ -733,7 +778,7 @@ gl_jail_report(const struct gl_profile *pr, const struct gl_jail *j, char **cmd,
 
 	o = jv_object_set(o, jv_string("tool"), jv_string("gl-jail"));
 	o = jv_object_set(o, jv_string("version"), jv_string(GL_VERSION));
-	o = jv_object_set(o, jv_string("profile"), gl_jail_profile_json(pr));
+	o = jv_object_set(o, jv_string("profile"), profile);
 	a = jv_array();
 	for (i = 0; cmd[i] != NULL; i++)
 		a = jv_array_append(a, jv_string(cmd[i]));

@@ -27,7 +27,8 @@ struct gl_jail {
 	uid_t uid;			/* ids inside */
 	gid_t gid;
 	int idmap;			/* root caller: writable trees idmapped */
-	const char *stage;		/* where the idmapped trees are attached */
+	char stage[64];			/* where the idmapped trees are attached */
+	int stage_private;		/* stage is a tmpfs of our mount namespace */
 	int userns_fd;			/* the idmap */
 	/* out */
 	struct gl_strv bw;		/* bubblewrap options, before "--" */
@@ -40,6 +41,12 @@ struct gl_jail {
 	jv seccomp;			/* report: the filter gl_jail_plan built */
 };
 
+/* A root caller's jail (never host root inside, SPEC 7.1): a private mount
+ * namespace, the idmap user namespace for j->uid/gid, and j->stage: a tmpfs
+ * of our own on a fixed root-owned directory (nothing per session on the
+ * host, nothing to leave behind if gl-jail is killed), else a mkdtemp(3)
+ * directory.  -1 with a one-line reason in err. */
+int gl_jail_stage(struct gl_jail *j, char *err, size_t errsz);
 /* Build j->bw, j->ll, j->fs, j->env from the inputs.  In idmap mode this
  * also attaches the idmapped trees under j->stage (the caller must be in a
  * private mount namespace).  -1 with a one-line reason in err. */
@@ -51,7 +58,8 @@ int gl_jail_quarantine(struct gl_jail *j);
 /* Detach and remove what gl_jail_plan attached under j->stage. */
 void gl_jail_unstage(struct gl_jail *j);
 void gl_jail_free(struct gl_jail *j);
-/* The profile as reports show it: name, digest, files, resolved values. */
+/* The profile as reports show it: name, digest, files, resolved values;
+ * invalid when a digest cannot be made. */
 jv gl_jail_profile_json(const struct gl_profile *p);
 /* What gl-jail measured or decided outside the plan, for the report. */
 struct gl_jail_enforced {
@@ -62,8 +70,9 @@ struct gl_jail_enforced {
 	int landlock_abi;	/* the kernel's */
 };
 
-/* gl-jail's report; e's values are consumed; code < 0: the jail never ran. */
-jv gl_jail_report(const struct gl_profile *p, const struct gl_jail *j, char **cmd,
+/* gl-jail's report around profile (gl_jail_profile_json); profile and e's
+ * values are consumed; code < 0: the jail never ran. */
+jv gl_jail_report(jv profile, const struct gl_jail *j, char **cmd,
     struct gl_jail_enforced *e, int code);
 
 #endif

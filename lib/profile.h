@@ -36,7 +36,7 @@ struct gl_profile {
 	/* [landlock] */
 	long long landlock_min_abi;
 
-	/* the files read, outermost last, and the bytes that were parsed */
+	/* the files read, outermost first, and the bytes that were parsed */
 	size_t nfiles;
 	char *files[GL_PROFILE_MAX_FILES];
 	char *file_data[GL_PROFILE_MAX_FILES];

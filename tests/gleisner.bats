@@ -515,3 +515,18 @@ wait $w; wait $w; echo "not json" >> "$out"'
 	mv "$T/saved" "$log"
 	run -0 --separate-stderr gleisner verify "$P/.gleisner"
 }
+
+@test "gleisner wrap where gl-netfilter is not installed: a profile that needs it stops with 125 and says which path; a closed one runs; nothing is run from the project" {
+	[ "$(id -u)" -eq 0 ] || skip "the hand-over to gl-netfilter is root's"
+	d=$T/partial
+	mkdir -p "$d"
+	cp "$GL_BIN/gleisner" "$GL_BIN/gl-jail" "$GL_BIN/gl-landlock" "$d/"
+	printf '#!/bin/sh\ntouch %s/PWNED\n' "$T" > "$P/gl-netfilter"
+	chmod 755 "$P/gl-netfilter"
+	cd "$P"
+	run -125 --separate-stderr env PATH=/usr/bin:/bin dash "$d/gleisner" wrap -- true
+	[[ "$stderr" == *"--netfilter $d/gl-netfilter: No such file or directory"* ]]
+	sed '/^allow_domains/d' "$REPO/profiles/konishi.ini" > "$T/closed.ini"
+	run -0 --separate-stderr env PATH=/usr/bin:/bin dash "$d/gleisner" wrap -p "$T/closed.ini" -- true
+	[ ! -e "$T/PWNED" ]
+}

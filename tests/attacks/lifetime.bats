@@ -52,8 +52,9 @@ os.execv(\"$P/surv\", [\"$P/surv\", \"34\"])'
 @test "attack: double-forked setsid daemons do not survive the jail's exit" { as_both a_daemon; }
 
 a_sigkill() {
-	local J i gj
+	local J i gj before
 	marker
+	before=$(ls -d /dev/shm/.gl-jail.* /tmp/.gl-jail.* 2>/dev/null | wc -l)
 	jail_argv
 	"${J[@]}" -d "$P" -- sh -c "$P/surv 35 & $P/surv 36 & wait" >/dev/null 2>&1 &
 	gj=$!
@@ -66,6 +67,9 @@ a_sigkill() {
 	kill -9 "$gj"
 	wait "$gj" 2>/dev/null || true
 	none_survive
+	# a root caller's staging is a tmpfs of its own mount namespace: no
+	# directory is left on the host either
+	[ "$(ls -d /dev/shm/.gl-jail.* /tmp/.gl-jail.* 2>/dev/null | wc -l)" -eq "$before" ]
 }
 @test "attack: after SIGKILL of gl-jail nothing started inside survives" { as_both a_sigkill; }
 
