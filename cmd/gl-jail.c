@@ -18,17 +18,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bwrap.h"
 #include "cgroup.h"
 #include "exec.h"
 #include "gl.h"
 #include "io.h"
 #include "jail.h"
+#include "jailrun.h"
 #include "json.h"
 #include "landlock.h"
 #include "ns.h"
 #include "probe.h"
-#include "proc.h"
 #include "profile.h"
 #include "rlimit.h"
 
@@ -36,15 +35,6 @@
 #define HOST_UID_BASE 2147352576U	/* 0x7ffe0000: root callers' jails */
 #define DEGRADE_CGROUP 1		/* --allow-degraded layers */
 #define DEGRADE_LANDLOCK 2
-
-/* what the jail measures once bubblewrap reports its pid */
-struct measure {
-	const struct gl_cgroup *cg;
-	const struct gl_rlimits *rl;
-	jv rlimits;			/* the limits read back */
-	int joined;			/* the jail's pid is in the cgroup */
-	int pidfd;			/* the jail's pid 1, to see it gone */
-};
 
 static void
 usage(FILE *f)
@@ -94,21 +84,6 @@ degrade(jv a, const char *layer, const char *why)
 	}
 	return jv_array_append(a, jv_object_set(jv_object_set(jv_object(), jv_string("layer"),
 	    jv_string(layer)), jv_string("reason"), jv_string(why)));
-}
-
-static void
-started(struct gl_bwrap *b, pid_t jail)
-{
-	struct measure *m = b->ctx;
-	int alive = kill(jail, 0) == 0;
-
-	/* the jail's own limits; bubblewrap's (the same, inherited) when the
-	 * command was gone already */
-	jv_free(m->rlimits);
-	m->rlimits = gl_rlimit_report(m->rl, alive ? jail : b->pid, alive ? "jail" : "bubblewrap");
-	m->joined = gl_cgroup_contains(m->cg, jail) || gl_cgroup_contains(m->cg, b->pid);
-	if (m->pidfd < 0)
-		m->pidfd = gl_proc_pidfd(jail);
 }
 
 /* --probe: what this machine can enforce */
@@ -254,25 +229,23 @@ main(int argc, char *argv[])
 	} o = { .profile = "konishi", .project = ".", .llfd = -1, .host_uid = -1 };
 	struct gl_profile prof;
 	struct gl_jail j;
-	struct gl_bwrap bw;
+	struct gl_jailrun run;
 	struct gl_jail_enforced en;
 	struct gl_cgroup cg;
 	struct gl_cgroup_limits lim;
 	struct gl_rlimits rl;
-	struct measure m = { .rlimits = jv_null(), .pidfd = -1 };
-	int joinfds[GL_CGROUP_MAXDIRS], abi = 0, minabi;
+	int abi = 0, minabi;
 	jv degraded = jv_null();	/* the layers --allow-degraded let go */
 	struct passwd *pw;
-	struct sigaction sa;
 	char errbuf[512], *project, *dir, llpath[PATH_MAX];
 	char cfg[PATH_MAX], line[1024], *s;
 	const char *home;
-	jv measured, rep, profjson;
+	jv rep, profjson;
 	int ch, code, nolandlock, at, argc0;
 	char **argv0;
 	/* the --netfilter options' words in argv (static: reachable at exit) */
 	static unsigned char *drop;
-	size_t i, n;
+	size_t n;
 
 	if ((drop = calloc((size_t)argc + 1, 1)) == NULL)
 		err(GL_EX_SETUP, "out of memory");
@@ -458,54 +431,19 @@ main(int argc, char *argv[])
 	if (gl_cgroup_guard(&cg) < 0)
 		warn("warning: cgroup guard");
 	gl_rlimit_plan(&rl, &prof, j.idmap);
-	m.cg = &cg;
-	m.rl = &rl;
 
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = gl_bwrap_forward;
-	sa.sa_flags = SA_RESTART;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGQUIT, &sa, NULL);
-
-	memset(&bw, 0, sizeof bw);
-	bw.opts = &j.bw;
-	bw.prefix = &j.ll;
-	bw.cmd = argv;
-	bw.uid = j.uid;
-	bw.gid = j.gid;
-	bw.drop = j.idmap;
-	bw.join = joinfds;
-	bw.njoin = gl_cgroup_procs_fds(&cg, joinfds, GL_CGROUP_MAXDIRS);
-	bw.rl = &rl;
-	bw.started = started;
-	bw.ctx = &m;
-	for (i = 0; i < o.nkeep; i++)
-		bw.keep[bw.nkeep++] = o.keep[i];
-	for (i = 0; i < j.ndatafds; i++)
-		bw.keep[bw.nkeep++] = j.datafds[i];
-	code = gl_bwrap_run(&bw, errbuf, sizeof errbuf);
-	if (code < 0)
+	memset(&run, 0, sizeof run);
+	run.j = &j;
+	run.cg = &cg;
+	run.rl = &rl;
+	run.cmd = argv;
+	run.keep = o.keep;
+	run.nkeep = o.nkeep;
+	if ((code = gl_jailrun(&run, errbuf, sizeof errbuf)) < 0)
 		warnx("%s", errbuf);
-	measured = jv_object_set(bw.measured, jv_string("idmapped"), jv_bool(j.idmap));
-	gl_jail_quarantine(&j);
-	/* bubblewrap reports the exit code before its pid 1 is gone: let it
-	 * go (the pid namespace takes everything with it) before the cgroup
-	 * is emptied, so that only a real survivor is killed and counted */
-	(void)gl_proc_wait_gone(m.pidfd, 20);
-	if (m.pidfd >= 0)
-		close(m.pidfd);
-	gl_cgroup_finish(&cg);
-	gl_jail_unstage(&j);
-
-	if (jv_get_kind(m.rlimits) != JV_KIND_OBJECT) {
-		jv_free(m.rlimits);
-		m.rlimits = gl_rlimit_report(&rl, 0, "none");
-	}
-	en.measured = measured;
-	en.cgroup = jv_object_set(gl_cgroup_report(&cg), jv_string("joined"), jv_bool(m.joined));
-	en.rlimits = m.rlimits;
+	en.measured = run.measured;
+	en.cgroup = run.cgroup;
+	en.rlimits = run.rlimits;
 	en.degraded = degraded;
 	en.landlock_abi = abi;
 	if (o.report != NULL) {
