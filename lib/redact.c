@@ -14,13 +14,15 @@
 #include <strings.h>
 
 #define MAXSPANS 64
-#define MAXWORDS 256
 
 /* Words that make a name (--api-token, GITHUB_TOKEN, password=) secret. */
 static const char *const words[] = {
 	"token", "secret", "password", "passwd", "passphrase", "apikey",
 	"api_key", "api-key", "credential", "auth", "private_key",
 	"private-key", "access_key", "access-key", "cookie", "session_key",
+	"sessionid", "session_id",
+	/* MYSQL_PWD, DB_PASS, --db-pass (not PWD, --bypass) */
+	"_pwd", "-pwd", "_pass", "-pass",
 	NULL
 };
 
@@ -43,13 +45,14 @@ static const struct {
 } credopts[] = {
 	{ "curl", "-u", 1 }, { "curl", "--user", 0 }, { "curl", "-U", 1 },
 	{ "curl", "--proxy-user", 0 }, { "curl", "--oauth2-bearer", 0 }, { "curl", "--pass", 0 },
-	{ "curl", "-E", 0 }, { "curl", "--cert", 0 },
+	{ "curl", "-E", 0 }, { "curl", "--cert", 0 }, { "curl", "-b", 1 },
 	{ "wget", "--user", 0 }, { "wget", "--http-user", 0 },
 	{ "openssl", "-pass", 0 }, { "openssl", "-passin", 0 }, { "openssl", "-passout", 0 },
 	{ "openssl", "-k", 0 }, { "openssl", "-kfile", 0 },
 	{ "mysql", "-p", 1 }, { "mariadb", "-p", 1 }, { "mysqldump", "-p", 1 },
 	{ "sshpass", "-p", 1 }, { "smbclient", "-U", 1 }, { "rsync", "--password-file", 0 },
-	{ "docker", "-p", 0 }, { "podman", "-p", 0 },	/* "login -u x -p pw" */
+	{ "docker", "-p", 1 }, { "podman", "-p", 1 },	/* "login -u x -p pw", -ppw */
+	{ "ssh-keygen", "-N", 1 }, { "ssh-keygen", "-P", 1 }, { "redis-cli", "-a", 0 },
 	{ NULL, NULL, 0 }
 };
 
@@ -116,7 +119,7 @@ gl_redact_secret_name(const char *name, size_t len)
 static void
 shapes(const char *s, size_t len, struct spans *sp)
 {
-	size_t i, k, n, e, d1, d2;
+	size_t i, k, n, e, d1, d2, nojwt = 0;
 
 	for (i = 0; i < len; i++) {
 		if (i > 0 && isalnum((unsigned char)s[i - 1]))
@@ -132,14 +135,19 @@ shapes(const char *s, size_t len, struct spans *sp)
 		}
 		if (prefixes[k] != NULL)
 			continue;
-		/* a JWT: three base64url parts, the first a JSON object */
-		if (i + 3 <= len && strncmp(s + i, "eyJ", 3) == 0 &&
-		    (d1 = b64run(s, i, len)) >= i + 8 && d1 < len && s[d1] == '.' &&
+		/* a JWT: three base64url parts, the first a JSON object.  A
+		 * start that fails fails for every later start in the same run
+		 * (they share its end): not tried again, or "_eyJ_eyJ..." is
+		 * quadratic */
+		if (i < nojwt || i + 3 > len || strncmp(s + i, "eyJ", 3) != 0)
+			continue;
+		if ((d1 = b64run(s, i, len)) >= i + 8 && d1 < len && s[d1] == '.' &&
 		    (d2 = b64run(s, d1 + 1, len)) >= d1 + 5 && d2 < len && s[d2] == '.') {
 			e = b64run(s, d2 + 1, len);
 			add(sp, i, e);
 			i = e;
-		}
+		} else
+			nojwt = d1;
 	}
 }
 
@@ -148,16 +156,19 @@ shapes(const char *s, size_t len, struct spans *sp)
 static void
 urls(const char *s, size_t len, struct spans *sp)
 {
-	const char *p = s, *u, *at, *c, *end = s + len;
+	const char *p = s, *u, *at, *c, *t, *end = s + len;
 	size_t ulen, i;
 
 	while ((p = memmem(p, (size_t)(end - p), "://", 3)) != NULL) {
 		u = p + 3;
 		p = u;
-		for (at = u; at < end && *at != '@' && *at != '/' && *at != '?' && *at != '#' &&
-		    !isspace((unsigned char)*at) && *at != '"' && *at != '\''; at++)
-			;
-		if (at == end || *at != '@' || at == u)
+		/* the user information ends at the authority's last '@': a
+		 * password with a bare '@' in it (u:p@ss@host) goes whole */
+		for (t = u, at = NULL; t < end && *t != '/' && *t != '?' && *t != '#' &&
+		    !isspace((unsigned char)*t) && *t != '"' && *t != '\''; t++)
+			if (*t == '@')
+				at = t;
+		if (at == NULL || at == u)
 			continue;
 		if ((c = memchr(u, ':', (size_t)(at - u))) != NULL) {
 			add(sp, (size_t)(c + 1 - s), (size_t)(at - s));
@@ -192,6 +203,9 @@ named(const char *s, size_t len, struct spans *sp)
 		v = b;
 		if (v < len && (s[v] == '"' || s[v] == '\''))
 			v++;
+		/* {"password" : "x"}, password = x */
+		while (v < len && (s[v] == ' ' || s[v] == '\t'))
+			v++;
 		if (v >= len || (s[v] != '=' && s[v] != ':'))
 			continue;
 		if (s[v] == ':' && v + 2 < len && s[v + 1] == '/' && s[v + 2] == '/')
@@ -208,8 +222,10 @@ named(const char *s, size_t len, struct spans *sp)
 		for (k = 0; schemes[k] != NULL; k++) {
 			wl = strlen(schemes[k]);
 			if (v + wl < len && strncasecmp(s + v, schemes[k], wl) == 0 &&
-			    s[v + wl] == ' ') {
-				v += wl + 1;
+			    (s[v + wl] == ' ' || s[v + wl] == '\t')) {
+				/* "Bearer  x", "Bearer\tx" */
+				for (v += wl; v < len && (s[v] == ' ' || s[v] == '\t'); v++)
+					;
 				break;
 			}
 		}
@@ -248,19 +264,53 @@ isscheme(const char *w, size_t n)
 
 /* Word-level rules over a list of words (argv, or the words of a shell
  * string): marks words wholly secret in whole[], glued values as spans
- * through glue_at[] (the offset where the secret starts, or 0). */
+ * through glue[] (the offset where the secret starts, or 0).  As many
+ * words as there are: a secret after the 256th is a secret too. */
 struct words {
-	const char *w[MAXWORDS];
-	size_t n[MAXWORDS];
-	size_t count;
-	const char *prog;		/* the program the words are given to */
-	size_t plen;
+	const char **w;
+	size_t *n;
+	size_t count, cap;
 };
+
+static int
+addword(struct words *ws, const char *w, size_t n)
+{
+	const char **nw;
+	size_t *nn, cap;
+
+	if (ws->count == ws->cap) {
+		cap = ws->cap == 0 ? 16 : ws->cap * 2;
+		if ((nw = realloc(ws->w, cap * sizeof *nw)) == NULL)
+			return -1;
+		ws->w = nw;
+		if ((nn = realloc(ws->n, cap * sizeof *nn)) == NULL)
+			return -1;
+		ws->n = nn;
+		ws->cap = cap;
+	}
+	ws->w[ws->count] = w;
+	ws->n[ws->count++] = n;
+	return 0;
+}
+
+static void
+freewords(struct words *ws)
+{
+	free(ws->w);
+	free(ws->n);
+	ws->w = NULL;
+	ws->n = NULL;
+	ws->count = ws->cap = 0;
+}
+
+/* curl's options without a value, which may stand before -u in one word
+ * ("-fsSLu user:pw") */
+#define CURLFLAGS "fsSLkivIqOJNgGR#0123456"
 
 static int
 credopt(const char *prog, size_t plen, const char *w, size_t n, size_t *glue)
 {
-	size_t k, ol;
+	size_t k, ol, c;
 
 	*glue = 0;
 	for (k = 0; credopts[k].prog != NULL; k++) {
@@ -273,20 +323,70 @@ credopt(const char *prog, size_t plen, const char *w, size_t n, size_t *glue)
 			*glue = ol;
 			return 2;
 		}
+		if (ol != 2 || plen != 4 || strncmp(prog, "curl", 4) != 0 || w[1] == '-')
+			continue;
+		for (c = 1; c < n && w[c] != '\0' && strchr(CURLFLAGS, w[c]) != NULL; c++)
+			;
+		if (c == 1 || c >= n || w[c] != credopts[k].opt[1])
+			continue;
+		if (c == n - 1)
+			return 1;
+		if (credopts[k].glued) {
+			*glue = c + 1;
+			return 2;
+		}
 	}
 	return 0;
 }
 
-/* programs that run the rest of their arguments */
-static int
+/* programs that run the rest of their arguments, and their options that
+ * take a value ("sudo -u www-data mysql -ppw": the program is mysql) */
+static const struct {
+	const char *prog, *argopts;
+} wrappers[] = {
+	{ "sudo", "ughpCDrtUT" }, { "doas", "uC" }, { "env", "uCS" }, { "exec", "a" },
+	{ "nice", "n" }, { "nohup", "" }, { "timeout", "sk" }, { "command", "" },
+	{ "time", "fo" }, { "xargs", "InPdaELs" }, { "stdbuf", "ioe" },
+	{ "ionice", "cnp" }, { "setsid", "" }, { NULL, NULL }
+};
+
+static const char *
 wrapper(const char *p, size_t n)
 {
-	static const char *const w[] = { "sudo", "doas", "env", "exec", "nice", "nohup",
-	    "timeout", "command", "time", "xargs", "stdbuf", "ionice", "setsid", NULL };
 	size_t k;
 
-	for (k = 0; w[k] != NULL; k++)
-		if (strlen(w[k]) == n && strncmp(w[k], p, n) == 0)
+	for (k = 0; wrappers[k].prog != NULL; k++)
+		if (strlen(wrappers[k].prog) == n && strncmp(wrappers[k].prog, p, n) == 0)
+			return wrappers[k].argopts;
+	return NULL;
+}
+
+/* words before a shell's program that are not it: keywords, VAR=value */
+static int
+preword(const char *w, size_t n)
+{
+	static const char *const kw[] = { "if", "then", "else", "elif", "do", "while",
+	    "until", "!", "{", "(", "time", NULL };
+	size_t k;
+
+	for (k = 0; kw[k] != NULL; k++)
+		if (strlen(kw[k]) == n && strncmp(kw[k], w, n) == 0)
+			return 1;
+	return n > 0 && (isalpha((unsigned char)w[0]) || w[0] == '_') && memchr(w, '=', n) != NULL;
+}
+
+/* words after which a name of a secret is followed by its value:
+ * "git config github.token X", "npm config set //reg/:_authToken X",
+ * "aws configure set aws_secret_access_key X", "gh secret set N --body X" */
+static int
+cfgword(const char *w, size_t n)
+{
+	static const char *const cw[] = { "config", "configure", "set", "secret", "secrets",
+	    "config:set", NULL };
+	size_t k;
+
+	for (k = 0; cw[k] != NULL; k++)
+		if (strlen(cw[k]) == n && strncmp(cw[k], w, n) == 0)
 			return 1;
 	return 0;
 }
@@ -294,32 +394,37 @@ wrapper(const char *p, size_t n)
 static void
 wordrules(const struct words *ws, int *whole, size_t *glue)
 {
-	const char *prog = ws->prog;
-	size_t i, plen = ws->plen, g, k;
-	int next = 0;
+	const char *prog = NULL, *wo;
+	size_t i, plen = 0, g, k;
+	int next = 0, want = 1, skip = 0, cfg = 0;
 
 	for (i = 0; i < ws->count; i++) {
 		const char *w = ws->w[i];
 		size_t n = ws->n[i];
-		if (i == 0 && prog == NULL) {
-			/* the program itself; a shell string's words reset at ; | & */
+		if (n == 1 && (w[0] == ';' || w[0] == '|' || w[0] == '&')) {
+			/* a shell string's words start again at ; | & and newlines */
+			prog = NULL;
+			next = skip = cfg = 0;
+			want = 1;
+			continue;
+		}
+		if (want) {
+			/* the program itself (its leading "(" and directory cut) */
+			while (n > 0 && (w[0] == '(' || w[0] == '{')) {
+				w++;
+				n--;
+			}
+			if (n == 0 || preword(w, n))
+				continue;
 			for (k = n; k > 0 && w[k - 1] != '/'; k--)
 				;
 			prog = w + k;
 			plen = n - k;
+			want = 0;
 			continue;
 		}
-		if (n == 1 && (w[0] == ';' || w[0] == '|' || w[0] == '&')) {
-			prog = NULL;
-			next = 0;
-			if (i + 1 < ws->count) {
-				const char *p = ws->w[i + 1];
-				for (k = ws->n[i + 1]; k > 0 && p[k - 1] != '/'; k--)
-					;
-				prog = p + k;
-				plen = ws->n[i + 1] - k;
-				i++;
-			}
+		if (skip) {	/* the value of a wrapper's option */
+			skip = 0;
 			continue;
 		}
 		if (next == 2 && isscheme(w, n)) {
@@ -333,13 +438,19 @@ wordrules(const struct words *ws, int *whole, size_t *glue)
 		}
 		next = 0;
 		/* sudo curl ..., env A=b curl ...: the program is the next word */
-		if (prog != NULL && wrapper(prog, plen) && n > 0 && w[0] != '-' &&
-		    !isdigit((unsigned char)w[0]) && memchr(w, '=', n) == NULL) {
-			for (k = n; k > 0 && w[k - 1] != '/'; k--)
-				;
-			prog = w + k;
-			plen = n - k;
-			continue;
+		if (prog != NULL && (wo = wrapper(prog, plen)) != NULL) {
+			if (n == 2 && w[0] == '-' && w[1] != '\0' && strchr(wo, w[1]) != NULL) {
+				skip = 1;
+				continue;
+			}
+			if (n > 0 && w[0] != '-' && !isdigit((unsigned char)w[0]) &&
+			    memchr(w, '=', n) == NULL) {
+				for (k = n; k > 0 && w[k - 1] != '/'; k--)
+					;
+				prog = w + k;
+				plen = n - k;
+				continue;
+			}
 		}
 		if (n > 1 && w[0] == '-' && memchr(w, '=', n) == NULL) {
 			switch (prog != NULL ? credopt(prog, plen, w, n, &g) : 0) {
@@ -350,9 +461,20 @@ wordrules(const struct words *ws, int *whole, size_t *glue)
 				glue[i] = g;
 				continue;
 			}
-			/* "--token VALUE" */
-			if (gl_redact_secret_name(w, n))
+			/* "--token VALUE"; after "secret set NAME", "--body VALUE" */
+			if (gl_redact_secret_name(w, n) || (cfg && ((n == 2 && w[1] == 'b') ||
+			    (n == 6 && strncmp(w, "--body", 6) == 0) ||
+			    (n == 7 && strncmp(w, "--value", 7) == 0))))
 				next = 1;
+			continue;
+		}
+		if (cfgword(w, n)) {
+			cfg = 1;
+			continue;
+		}
+		/* "config set NAME VALUE" where NAME names a secret */
+		if (cfg && n > 0 && memchr(w, '=', n) == NULL && gl_redact_secret_name(w, n)) {
+			next = 1;
 			continue;
 		}
 		/* "Authorization:" alone: its value is what follows */
@@ -361,26 +483,26 @@ wordrules(const struct words *ws, int *whole, size_t *glue)
 	}
 }
 
-/* Split a shell string into words (whitespace and ; | & separate; quotes
- * are kept inside the word, then stripped at its ends). */
-static void
+/* Split a shell string into words (whitespace and ; | & separate, and
+ * newlines as ';'; quotes are kept inside the word, then stripped at its
+ * ends).  -1 on ENOMEM. */
+static int
 shellwords(const char *s, size_t len, struct words *ws)
 {
-	size_t i = 0, a;
+	size_t i = 0, a, n;
 	char q;
 
 	ws->count = 0;
-	ws->prog = NULL;
-	ws->plen = 0;
-	while (i < len && ws->count < MAXWORDS) {
-		while (i < len && isspace((unsigned char)s[i]))
+	while (i < len) {
+		while (i < len && isspace((unsigned char)s[i]) && s[i] != '\n')
 			i++;
 		if (i == len)
 			break;
-		if (s[i] == ';' || s[i] == '|' || s[i] == '&') {
-			ws->w[ws->count] = s + i;
-			ws->n[ws->count++] = 1;
-			while (i < len && (s[i] == ';' || s[i] == '|' || s[i] == '&'))
+		if (s[i] == ';' || s[i] == '|' || s[i] == '&' || s[i] == '\n') {
+			if (addword(ws, ";", 1) < 0)
+				return -1;
+			while (i < len && (s[i] == ';' || s[i] == '|' || s[i] == '&' ||
+			    isspace((unsigned char)s[i])))
 				i++;
 			continue;
 		}
@@ -395,40 +517,63 @@ shellwords(const char *s, size_t len, struct words *ws)
 				break;
 		}
 		/* the quotes at the ends are the shell's, not the word's */
-		ws->w[ws->count] = s + a;
-		ws->n[ws->count] = i - a;
-		if (i - a >= 2 && (s[a] == '"' || s[a] == '\'') && s[i - 1] == s[a]) {
-			ws->w[ws->count]++;
-			ws->n[ws->count] -= 2;
+		n = i - a;
+		if (n >= 2 && (s[a] == '"' || s[a] == '\'') && s[i - 1] == s[a]) {
+			a++;
+			n -= 2;
 		}
-		ws->count++;
+		if (addword(ws, s + a, n) < 0)
+			return -1;
 	}
+	return 0;
 }
 
-/* The spans of one argument; strings with spaces are read as shell code too. */
-static void
+/* the word rules' spans, words from ws->w[i] relative to base */
+static int
+wordspans(const struct words *ws, const char *base, struct spans *sp)
+{
+	int *whole;
+	size_t *glue, i, off;
+
+	if (ws->count == 0)
+		return 0;
+	whole = calloc(ws->count, sizeof *whole);
+	glue = calloc(ws->count, sizeof *glue);
+	if (whole == NULL || glue == NULL) {
+		free(whole);
+		free(glue);
+		return -1;
+	}
+	wordrules(ws, whole, glue);
+	for (i = 0; i < ws->count; i++) {
+		off = (size_t)(ws->w[i] - base);
+		if (whole[i])
+			add(sp, off, off + ws->n[i]);
+		else if (glue[i] > 0)
+			add(sp, off + glue[i], off + ws->n[i]);
+	}
+	free(whole);
+	free(glue);
+	return 0;
+}
+
+/* The spans of one argument; strings with spaces are read as shell code
+ * too.  -1 on ENOMEM. */
+static int
 argspans(const char *s, struct spans *sp)
 {
-	struct words ws;
-	int whole[MAXWORDS];
-	size_t glue[MAXWORDS], len = strlen(s), i, off;
+	struct words ws = { .count = 0 };
+	size_t len = strlen(s);
+	int r;
 
 	shapes(s, len, sp);
 	urls(s, len, sp);
 	named(s, len, sp);
 	if (strpbrk(s, " \t\n") == NULL)
-		return;
-	shellwords(s, len, &ws);
-	memset(whole, 0, sizeof whole);
-	memset(glue, 0, sizeof glue);
-	wordrules(&ws, whole, glue);
-	for (i = 0; i < ws.count; i++) {
-		off = (size_t)(ws.w[i] - s);
-		if (whole[i])
-			add(sp, off, off + ws.n[i]);
-		else if (glue[i] > 0)
-			add(sp, off + glue[i], off + ws.n[i]);
-	}
+		return 0;
+	r = shellwords(s, len, &ws) < 0 ? -1 : wordspans(&ws, s, sp);
+	freewords(&ws);
+	return r;
 }
 
 static int
@@ -490,36 +635,38 @@ apply(char **slot, struct spans *sp)
 int
 gl_redact_argv(char **argv, size_t argc)
 {
-	struct words ws;
-	int whole[MAXWORDS];
-	size_t glue[MAXWORDS], i, m;
+	struct words ws = { .count = 0 };
+	int *whole = NULL;
+	size_t *glue = NULL, i;
 	struct spans sp;
-	int n = 0, r;
+	int n = 0, r = -1;
 
 	/* across arguments: "--token X", "curl -u X", "Authorization:" "Bearer" "X" */
-	m = argc < MAXWORDS ? argc : MAXWORDS;
-	ws.count = m;
-	ws.prog = NULL;
-	ws.plen = 0;
-	for (i = 0; i < m; i++) {
-		ws.w[i] = argv[i];
-		ws.n[i] = strlen(argv[i]);
-	}
-	memset(whole, 0, sizeof whole);
-	memset(glue, 0, sizeof glue);
+	for (i = 0; i < argc; i++)
+		if (addword(&ws, argv[i], strlen(argv[i])) < 0)
+			goto out;
+	if (argc > 0 && ((whole = calloc(argc, sizeof *whole)) == NULL ||
+	    (glue = calloc(argc, sizeof *glue)) == NULL))
+		goto out;
 	wordrules(&ws, whole, glue);
 	for (i = 0; i < argc; i++) {
 		memset(&sp, 0, sizeof sp);
-		if (i < m && whole[i])
+		if (whole[i])
 			add(&sp, 0, strlen(argv[i]));
 		else {
-			argspans(argv[i], &sp);
-			if (i < m && glue[i] > 0)
+			if (argspans(argv[i], &sp) < 0)
+				goto out;
+			if (glue[i] > 0)
 				add(&sp, glue[i], strlen(argv[i]));
 		}
 		if ((r = apply(&argv[i], &sp)) < 0)
-			return -1;
+			goto out;
 		n += r;
 	}
-	return n;
+	r = n;
+out:
+	free(whole);
+	free(glue);
+	freewords(&ws);
+	return r;
 }

@@ -1,5 +1,6 @@
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "procconn.h"
 #include "redact.h"
@@ -95,6 +96,74 @@ main(void)
 	R("bash\0-c\0mytool --token t0k3n --verbose", "bash|-c|mytool --token [REDACTED] --verbose", 1);
 	R("git\0commit\0-m\0fix the token parser; see password-store", "git|commit|-m|fix the token parser; see password-store", 0);
 	R("--token", "--token", 0);	/* argv[0] is a program, not an option */
+
+	/* forms the first rewrite still leaked */
+	R("curl\0-H\0Authorization: Bearer  abc\0-H\0authorization: bearer\tdef",
+	    "curl|-H|Authorization: Bearer  [REDACTED]|-H|authorization: bearer\t[REDACTED]", 2);
+	R("curl\0-d\0{\"password\" : \"pw1\", \"token\" :\"pw2\"}",
+	    "curl|-d|{\"password\" : \"[REDACTED]\", \"token\" :\"[REDACTED]\"}", 2);
+	R("npm\0config\0set\0//registry.npmjs.org/:_authToken\0npmsecret",
+	    "npm|config|set|//registry.npmjs.org/:_authToken|[REDACTED]", 1);
+	R("aws\0configure\0set\0aws_secret_access_key\0wJalrXUtnFEMI",
+	    "aws|configure|set|aws_secret_access_key|[REDACTED]", 1);
+	R("git\0config\0--global\0github.token\0abc", "git|config|--global|github.token|[REDACTED]", 1);
+	R("gh\0secret\0set\0DEPLOY_KEY\0--body\0abc", "gh|secret|set|DEPLOY_KEY|--body|[REDACTED]", 1);
+	R("gh\0pr\0create\0--body\0text", "gh|pr|create|--body|text", 0);
+	R("curl\0-fsSLu\0me:pw\0-su\0me:pw\0-suu:pw\0-o\0out", "curl|-fsSLu|[REDACTED]|-su|[REDACTED]|-su[REDACTED]|-o|out", 3);
+	R("docker\0login\0-ppw", "docker|login|-p[REDACTED]", 1);
+	R("sudo\0-u\0www-data\0mysql\0-ppw", "sudo|-u|www-data|mysql|-p[REDACTED]", 1);
+	R("timeout\0-s\0KILL\0" "30\0curl\0-u\0me:pw", "timeout|-s|KILL|30|curl|-u|[REDACTED]", 1);
+	R("env\0MYSQL_PWD=pw\0DB_PASS=pw\0PWD=/home\0x\0--bypass\0y",
+	    "env|MYSQL_PWD=[REDACTED]|DB_PASS=[REDACTED]|PWD=/home|x|--bypass|y", 2);
+	R("ssh-keygen\0-N\0pw\0-f\0k", "ssh-keygen|-N|[REDACTED]|-f|k", 1);
+	R("redis-cli\0-a\0pw\0ping", "redis-cli|-a|[REDACTED]|ping", 1);
+	R("git\0clone\0https://u:p@ss@h/r", "git|clone|https://u:[REDACTED]@h/r", 1);
+	/* shell strings: newlines, keywords, assignments, subshells start commands */
+	R("sh\0-c\0set -e\ncurl -u me:pw x", "sh|-c|set -e\ncurl -u [REDACTED] x", 1);
+	R("sh\0-c\0if true; then curl -u me:pw x; fi", "sh|-c|if true; then curl -u [REDACTED] x; fi", 1);
+	R("sh\0-c\0A=1 curl -u me:pw x", "sh|-c|A=1 curl -u [REDACTED] x", 1);
+	R("sh\0-c\0(curl -u me:pw x)", "sh|-c|(curl -u [REDACTED] x)", 1);
+	{
+		/* a secret after 256 arguments, or after 256 words of a shell string */
+		char list[4096], want[4096], *o;
+		size_t l = 0, wl = 0, i;
+		int n;
+
+		l += (size_t)sprintf(list + l, "x") + 1;
+		wl += (size_t)sprintf(want + wl, "x");
+		for (i = 0; i < 300; i++) {
+			l += (size_t)sprintf(list + l, "a") + 1;
+			wl += (size_t)sprintf(want + wl, "|a");
+		}
+		l += (size_t)sprintf(list + l, "--password") + 1;
+		l += (size_t)sprintf(list + l, "pw") + 1;
+		sprintf(want + wl, "|--password|[REDACTED]");
+		o = redact(list, l, &n);
+		CHECK(strcmp(o, want) == 0 && n == 1);
+		free(o);
+		l = (size_t)sprintf(list, "sh") + 1;
+		l += (size_t)sprintf(list + l, "-c") + 1;
+		for (i = 0; i < 300; i++)
+			l += (size_t)sprintf(list + l, "a ");
+		l += (size_t)sprintf(list + l, "; curl -u me:pw x") + 1;
+		o = redact(list, l, &n);
+		CHECK(strstr(o, "me:pw") == NULL && n == 1);
+		free(o);
+	}
+	{
+		/* "_eyJ" over and over was quadratic: 128 KiB took a second */
+		size_t sz = 128 * 1024, i;
+		char *v[2] = { strdup("x"), malloc(sz + 1) };
+		clock_t t0 = clock();
+
+		for (i = 0; i < sz; i++)
+			v[1][i] = "_eyJ"[i % 4];
+		v[1][sz] = '\0';
+		CHECK(gl_redact_argv(v, 2) == 0);
+		CHECK(clock() - t0 < CLOCKS_PER_SEC / 10);
+		free(v[0]);
+		free(v[1]);
+	}
 
 	/* cmdline buffers: NUL-separated, trailing NUL or not */
 	a = gl_procconn_argv("sh\0-c\0exit 3\0", 13, &nred);
