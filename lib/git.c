@@ -13,9 +13,10 @@
 
 #define GIT_CAP (1UL << 20)
 
-/* Start git with args in dir, its stdout on *fd; the pid, or -1 (errno). */
+/* Start git with args in dir (with the index file index, or the work
+ * tree's own when NULL), its stdout on *fd; the pid, or -1 (errno). */
 static pid_t
-spawn(const char *dir, const char *const *args, int *fd)
+spawn_in(const char *dir, const char *index, const char *const *args, int *fd)
 {
 	const char *argv[32];
 	size_t n = 0;
@@ -55,7 +56,13 @@ spawn(const char *dir, const char *const *args, int *fd)
 			_exit(126);
 		unsetenv("GIT_DIR");
 		unsetenv("GIT_WORK_TREE");
-		unsetenv("GIT_INDEX_FILE");
+		if (index != NULL)
+			setenv("GIT_INDEX_FILE", index, 1);
+		else
+			unsetenv("GIT_INDEX_FILE");
+		/* refs/replace/ is the agent's to write: "git replace HEAD X"
+		 * would make status compare the work tree with X's tree */
+		setenv("GIT_NO_REPLACE_OBJECTS", "1", 1);
 		unsetenv("GIT_OBJECT_DIRECTORY");
 		/* a .git/commondir an agent wrote would hand git another config
 		 * (filters, fsmonitor): the common dir is the .git itself */
@@ -78,6 +85,12 @@ spawn(const char *dir, const char *const *args, int *fd)
 	return pid;
 }
 
+static pid_t
+spawn(const char *dir, const char *const *args, int *fd)
+{
+	return spawn_in(dir, NULL, args, fd);
+}
+
 /* git's exit status, or -1 (errno ENOENT: no git; EIO: it did not run) */
 static int
 reap(pid_t pid)
@@ -97,7 +110,7 @@ reap(pid_t pid)
 /* Run git with args in dir; its stdout (last newline cut) into *out.
  * Returns git's exit status, or -1 (errno) if it could not be run. */
 static int
-run(const char *dir, const char *const *args, char **out)
+run_in(const char *dir, const char *index, const char *const *args, char **out)
 {
 	size_t len;
 	pid_t pid;
@@ -105,7 +118,7 @@ run(const char *dir, const char *const *args, char **out)
 	char *buf;
 
 	*out = NULL;
-	if ((pid = spawn(dir, args, &fd)) < 0)
+	if ((pid = spawn_in(dir, index, args, &fd)) < 0)
 		return -1;
 	if (gl_io_read_fd(fd, GIT_CAP, &buf, &len) < 0)
 		buf = NULL;
@@ -122,6 +135,47 @@ run(const char *dir, const char *const *args, char **out)
 		buf[--len] = '\0';
 	*out = buf;
 	return rc;
+}
+
+static int
+run(const char *dir, const char *const *args, char **out)
+{
+	return run_in(dir, NULL, args, out);
+}
+
+/*
+ * Whether the work tree differs from HEAD by content, read with an index
+ * of our own made from HEAD: the work tree's .git/index is the agent's to
+ * write, and an entry with the edited file's stat data but HEAD's blob (or
+ * an untracked cache that lists nothing) makes git status trust it and not
+ * read the file.  An index without stat data has git hash every file.
+ * 1 differs, 0 not, -1 (errno) if git failed.
+ */
+static int
+differs(const char *dir, const char *const *status)
+{
+	static const char *const tree[] = { "read-tree", "HEAD", NULL };
+	char tmp[] = "/tmp/gl-git.XXXXXX", idx[64], *out = NULL;
+	int rc, saved, d = -1;
+
+	if (mkdtemp(tmp) == NULL)
+		return -1;
+	snprintf(idx, sizeof idx, "%s/index", tmp);
+	if ((rc = run_in(dir, idx, tree, &out)) == 0) {
+		free(out);
+		out = NULL;
+		rc = run_in(dir, idx, status, &out);
+	}
+	if (rc == 0)
+		d = out[0] != '\0';
+	else if (rc > 0)
+		errno = EIO;
+	saved = errno;
+	free(out);
+	unlink(idx);
+	rmdir(tmp);
+	errno = saved;
+	return d;
 }
 
 /*
@@ -243,7 +297,15 @@ gl_git_state(const char *dir)
 		goto sys;
 	}
 	st = jv_object_set(st, jv_string("dirty"), jv_bool(out[0] != '\0'));
+	rc = out[0] != '\0';
 	free(out);
+	/* clean by the agent's index: by content, with one of our own */
+	if (rc == 0 && jv_get_kind(jv_object_get(jv_copy(st), jv_string("commit"))) == JV_KIND_STRING) {
+		if ((rc = differs(dir, status)) < 0)
+			goto sys;
+		if (rc > 0)
+			st = jv_object_set(st, jv_string("dirty"), jv_true());
+	}
 	/* what git was told not to look at cannot be vouched for: dirty */
 	if ((hidden = unlooked(dir)) < 0)
 		goto sys;
