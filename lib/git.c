@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -179,6 +180,65 @@ differs(const char *dir, const char *const *status)
 }
 
 /*
+ * Untracked files that only .git/info/exclude hides: that file is the
+ * agent's to write (a new file listed there left status clean).  What
+ * .gitignore files and the caller's own excludes file ignore stays ignored.
+ * Read as a stream.  1 some, 0 none, -1 (errno) if git failed.
+ */
+static int
+excluded_by_info(const char *dir)
+{
+	static const char *const xpath[] = { "config", "--path", "--get", "core.excludesFile", NULL };
+	const char *ls[12], *xdg, *home;
+	char buf[8192], from[PATH_MAX + 16], *out = NULL;
+	size_t n = 0;
+	ssize_t r;
+	long got = 0;
+	int fd, rc, rerr = 0;
+	pid_t pid;
+
+	ls[n++] = "ls-files";
+	ls[n++] = "-z";
+	ls[n++] = "--others";
+	ls[n++] = "--exclude-per-directory=.gitignore";
+	/* the excludes file git would read: core.excludesFile, else
+	 * $XDG_CONFIG_HOME/git/ignore or ~/.config/git/ignore */
+	if (run(dir, xpath, &out) == 0 && out[0] != '\0')
+		snprintf(from, sizeof from, "--exclude-from=%s", out);
+	else if ((xdg = getenv("XDG_CONFIG_HOME")) != NULL && xdg[0] == '/')
+		snprintf(from, sizeof from, "--exclude-from=%s/git/ignore", xdg);
+	else if ((home = getenv("HOME")) != NULL && home[0] == '/')
+		snprintf(from, sizeof from, "--exclude-from=%s/.config/git/ignore", home);
+	else
+		from[0] = '\0';
+	free(out);
+	if (from[0] != '\0' && access(from + strlen("--exclude-from="), R_OK) == 0)
+		ls[n++] = from;
+	ls[n++] = "--";
+	ls[n++] = ":(top)";
+	ls[n++] = ":(exclude).gleisner";
+	ls[n] = NULL;
+	if ((pid = spawn(dir, ls, &fd)) < 0)
+		return -1;
+	while ((r = read(fd, buf, sizeof buf)) != 0) {
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			rerr = errno;
+			break;
+		}
+		got += r;
+	}
+	close(fd);
+	if ((rc = reap(pid)) != 0 || rerr != 0) {
+		if (rc >= 0)
+			errno = rerr != 0 ? rerr : EIO;
+		return -1;
+	}
+	return got > 0;
+}
+
+/*
  * Index entries whose work-tree file git does not look at: assume-unchanged
  * (ls-files -v tags them in lower case) and skip-worktree ("S").  From inside
  * the jail, `git update-index --skip-worktree f` then an edit of f leaves
@@ -302,6 +362,12 @@ gl_git_state(const char *dir)
 	/* clean by the agent's index: by content, with one of our own */
 	if (rc == 0 && jv_get_kind(jv_object_get(jv_copy(st), jv_string("commit"))) == JV_KIND_STRING) {
 		if ((rc = differs(dir, status)) < 0)
+			goto sys;
+		if (rc > 0)
+			st = jv_object_set(st, jv_string("dirty"), jv_true());
+	}
+	if (rc == 0) {
+		if ((rc = excluded_by_info(dir)) < 0)
 			goto sys;
 		if (rc > 0)
 			st = jv_object_set(st, jv_string("dirty"), jv_true());

@@ -66,3 +66,22 @@ PY
 	run -0 --separate-stderr gl-statement git-state "$T/r"
 	echo "$output" | jq -e --arg h "$head" '.dirty == true and .commit == $h'
 }
+
+@test "git-state: a new file only .git/info/exclude hides is dirty; what .gitignore or the caller's excludes file ignores is not" {
+	repo
+	echo evil > "$T/r/backdoor.c"
+	echo backdoor.c >> "$T/r/.git/info/exclude"
+	[ -z "$(git -C "$T/r" status --porcelain)" ]
+	run -0 --separate-stderr gl-statement git-state "$T/r"
+	echo "$output" | jq -e '.dirty == true'
+	rm "$T/r/backdoor.c"
+	echo '*.o' > "$T/r/.gitignore"
+	git -C "$T/r" add .gitignore
+	git -C "$T/r" -c user.email=t@t -c user.name=t commit -q -m ignore
+	touch "$T/r/a.o"
+	mkdir -p "$HOME/.config/git"
+	echo '*.swp' > "$HOME/.config/git/ignore"
+	touch "$T/r/f.txt.swp"
+	run -0 --separate-stderr env -u XDG_CONFIG_HOME gl-statement git-state "$T/r"
+	echo "$output" | jq -e '.dirty == false'
+}
