@@ -337,7 +337,7 @@ gl_git_state(const char *dir)
 	jv st = jv_object(), v;
 	char *out, *clean;
 	long hidden;
-	int rc, fail = 0;
+	int rc, fail = 0, born;
 
 	st = jv_object_set(st, jv_string("commit"), jv_null());
 	st = jv_object_set(st, jv_string("branch"), jv_null());
@@ -360,7 +360,10 @@ gl_git_state(const char *dir)
 	rc = out[0] != '\0';
 	free(out);
 	/* clean by the agent's index: by content, with one of our own */
-	if (rc == 0 && jv_get_kind(jv_object_get(jv_copy(st), jv_string("commit"))) == JV_KIND_STRING) {
+	v = jv_object_get(jv_copy(st), jv_string("commit"));
+	born = jv_get_kind(v) == JV_KIND_STRING;
+	jv_free(v);
+	if (rc == 0 && born) {
 		if ((rc = differs(dir, status)) < 0)
 			goto sys;
 		if (rc > 0)
