@@ -161,6 +161,10 @@ handover(const char *netfilter, const char *profile, const struct gl_strv *nfarg
 	 * project the agent wrote to last session: root runs no such file */
 	if (netfilter[0] != '/')
 		errx(GL_EX_SETUP, "--netfilter %s: not an absolute path", netfilter);
+	/* nor one another user could have put there (a missing one fails below) */
+	if (access(netfilter, F_OK) == 0 && !gl_exec_root_owned(netfilter))
+		errx(GL_EX_SETUP, "--netfilter %s: not root's, or writable by others on its way",
+		    netfilter);
 	if ((dir = gl_exec_selfdir()) == NULL)
 		err(GL_EX_SETUP, "/proc/self/exe");
 	snprintf(self, sizeof self, "%s/gl-jail", dir);

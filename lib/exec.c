@@ -46,13 +46,13 @@ gl_exec(char *const argv[])
 }
 
 /*
- * May any uid reach and run file, and (trusted) can nobody but root have
- * put it or any directory on its way there?  Every prefix of file, as
- * named and as resolved, is checked: an execve by another uid searches
+ * May any uid reach and run file (any), and (trusted) can nobody but root
+ * have put it or any directory on its way there?  Every prefix of file,
+ * as named and as resolved, is checked: an execve by another uid searches
  * each directory it passes through.
  */
 static int
-runnable_by_any(const char *file, int trusted)
+runnable(const char *file, int trusted, int any)
 {
 	char real[PATH_MAX], buf[PATH_MAX], *s;
 	const char *names[2] = { file, real };
@@ -67,7 +67,7 @@ runnable_by_any(const char *file, int trusted)
 		for (s = buf; s != NULL; s = strchr(s + 1, '/')) {
 			*s = '\0';
 			if (stat(s == buf ? "/" : buf, &st) < 0 || !S_ISDIR(st.st_mode) ||
-			    !(st.st_mode & S_IXOTH))
+			    (any && !(st.st_mode & S_IXOTH)))
 				return 0;
 			/* a sticky directory lets nobody replace root's entries */
 			if (trusted && (st.st_uid != 0 ||
@@ -76,9 +76,15 @@ runnable_by_any(const char *file, int trusted)
 			*s = '/';
 		}
 	}
-	if (stat(real, &st) < 0 || !S_ISREG(st.st_mode) || !(st.st_mode & S_IXOTH))
+	if (stat(real, &st) < 0 || !S_ISREG(st.st_mode) || (any && !(st.st_mode & S_IXOTH)))
 		return 0;
 	return !trusted || (st.st_uid == 0 && !(st.st_mode & (S_IWGRP | S_IWOTH)));
+}
+
+int
+gl_exec_root_owned(const char *file)
+{
+	return runnable(file, 1, 0);
 }
 
 int
@@ -95,7 +101,7 @@ gl_exec_which_any(const char *name, char *out, size_t outsz)
 			continue;
 		if ((size_t)snprintf(out, outsz, "%.*s/%s", (int)(e - p), p, name) >= outsz)
 			continue;
-		if (runnable_by_any(out, trusted))
+		if (runnable(out, trusted, 1))
 			return 0;
 	}
 	out[0] = '\0';

@@ -16,6 +16,10 @@ int gl_exec_status(int wstatus);
  * one else, sticky directories aside): what root hands its jail must not
  * be another user's. */
 int gl_exec_which_any(const char *name, char *out, size_t outsz);
+/* 1 when file, and every directory on its way to it (as named and as
+ * resolved), is root's and writable by nobody else (sticky directories
+ * aside): what root may run without running another user's program. */
+int gl_exec_root_owned(const char *file);
 /* Directory of the running executable (malloc'ed), for finding sibling tools. */
 char *gl_exec_selfdir(void);
 

@@ -666,12 +666,16 @@ gl_jail_quarantine(struct gl_jail *j)
 	return n;
 }
 
-#define STAGE_DIR "/dev/shm/.gleisner-stage"
+/* where a root caller's stage is mounted: a directory only root can make
+ * comes first; in the sticky /dev/shm any user could take the name first
+ * (it is then refused, and the next one tried) */
+static const char *const stage_dirs[] = { "/run/gleisner-stage", "/dev/shm/.gleisner-stage" };
 
 int
 gl_jail_stage(struct gl_jail *j, char *err, size_t errsz)
 {
 	struct stat st;
+	size_t i;
 
 	j->idmap = 1;
 	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
@@ -685,16 +689,26 @@ gl_jail_stage(struct gl_jail *j, char *err, size_t errsz)
 	/* the mount points of the idmapped trees, on a tmpfs that only this
 	 * mount namespace sees: no directory is made or left on the host per
 	 * session.  The fixed directory must be root's and no one else's to
-	 * change (in the sticky /dev/shm nobody else can replace it then). */
-	if ((mkdir(STAGE_DIR, 0711) == 0 || errno == EEXIST) && lstat(STAGE_DIR, &st) == 0 &&
-	    S_ISDIR(st.st_mode) && st.st_uid == 0 && !(st.st_mode & 022) &&
-	    mount("gleisner-stage", STAGE_DIR, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-	    "mode=0711,size=64k,nr_inodes=256") == 0) {
-		snprintf(j->stage, sizeof j->stage, "%s", STAGE_DIR);
-		j->stage_private = 1;
-		return 0;
+	 * change (in a sticky directory nobody else can replace it then). */
+	for (i = 0; i < sizeof stage_dirs / sizeof stage_dirs[0]; i++) {
+		const char *d = stage_dirs[i];
+		char up[64];
+		struct stat ps;
+		/* its parent: root's, and sticky if others may write to it */
+		snprintf(up, sizeof up, "%.*s", (int)(strrchr(d, '/') - d), d);
+		if (lstat(up, &ps) < 0 || !S_ISDIR(ps.st_mode) || ps.st_uid != 0 ||
+		    ((ps.st_mode & 022) && !(ps.st_mode & S_ISVTX)))
+			continue;
+		if ((mkdir(d, 0711) == 0 || errno == EEXIST) && lstat(d, &st) == 0 &&
+		    S_ISDIR(st.st_mode) && st.st_uid == 0 && !(st.st_mode & 022) &&
+		    mount("gleisner-stage", d, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		    "mode=0711,size=64k,nr_inodes=256") == 0) {
+			snprintf(j->stage, sizeof j->stage, "%s", d);
+			j->stage_private = 1;
+			return 0;
+		}
 	}
-	/* no usable /dev/shm: a directory of our own in /tmp */
+	/* none usable: a directory of our own in /tmp */
 	snprintf(j->stage, sizeof j->stage, "%s", "/tmp/.gl-jail.XXXXXX");
 	if (mkdtemp(j->stage) == NULL || chmod(j->stage, 0711) < 0) {
 		snprintf(err, errsz, "%s: %s", j->stage, strerror(errno));

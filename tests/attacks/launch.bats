@@ -108,4 +108,14 @@ fake_bwrap() {
 	run -0 --separate-stderr env HOME="$HOME" "$GL_BIN/gl-jail" --netfilter gl-netfilter \
 		-p "$T/closed.ini" -d . -- true
 	[ ! -e "$T/PWNED" ]
+	# an absolute path another user owns (or could replace) is not run either
+	mkdir -p "$T/theirs"
+	cp "$P/gl-netfilter" "$T/theirs/gl-netfilter"
+	chown 65534:65534 "$T/theirs/gl-netfilter"
+	run -125 --separate-stderr env HOME="$HOME" "$GL_BIN/gl-jail" --netfilter "$T/theirs/gl-netfilter" -d . -- true
+	[[ "$stderr" == *"not root's, or writable by others on its way"* ]]
+	chown 0:0 "$T/theirs/gl-netfilter"
+	chown 65534:65534 "$T/theirs"
+	run -125 --separate-stderr env HOME="$HOME" "$GL_BIN/gl-jail" --netfilter "$T/theirs/gl-netfilter" -d . -- true
+	[ ! -e "$T/PWNED" ]
 }
