@@ -179,6 +179,45 @@ differs(const char *dir, const char *const *status)
 	return d;
 }
 
+/* Run git with args in dir, handing its stdout to chunk as it comes (no
+ * cap: the index of a large tree is no reason to fail).  0, or -1 (errno)
+ * if git could not run, failed or could not be read. */
+static int
+stream(const char *dir, const char *const *args, void (*chunk)(const char *, size_t, void *),
+    void *ctx)
+{
+	char buf[8192];
+	ssize_t r;
+	int fd, rc, rerr = 0;
+	pid_t pid;
+
+	if ((pid = spawn(dir, args, &fd)) < 0)
+		return -1;
+	while ((r = read(fd, buf, sizeof buf)) != 0) {
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			rerr = errno;
+			break;
+		}
+		chunk(buf, (size_t)r, ctx);
+	}
+	close(fd);
+	if ((rc = reap(pid)) != 0 || rerr != 0) {
+		if (rc >= 0)
+			errno = rerr != 0 ? rerr : EIO;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+count_bytes(const char *buf, size_t n, void *ctx)
+{
+	(void)buf;
+	*(size_t *)ctx += n;
+}
+
 /*
  * Untracked files that only .git/info/exclude hides: that file is the
  * agent's to write (a new file listed there left status clean).  What
@@ -190,12 +229,8 @@ excluded_by_info(const char *dir)
 {
 	static const char *const xpath[] = { "config", "--path", "--get", "core.excludesFile", NULL };
 	const char *ls[12], *xdg, *home;
-	char buf[8192], from[PATH_MAX + 16], *out = NULL;
-	size_t n = 0;
-	ssize_t r;
-	long got = 0;
-	int fd, rc, rerr = 0;
-	pid_t pid;
+	char from[PATH_MAX + 16], *out = NULL;
+	size_t n = 0, got = 0;
 
 	ls[n++] = "ls-files";
 	ls[n++] = "-z";
@@ -218,23 +253,8 @@ excluded_by_info(const char *dir)
 	ls[n++] = ":(top)";
 	ls[n++] = ":(exclude).gleisner";
 	ls[n] = NULL;
-	if ((pid = spawn(dir, ls, &fd)) < 0)
+	if (stream(dir, ls, count_bytes, &got) < 0)
 		return -1;
-	while ((r = read(fd, buf, sizeof buf)) != 0) {
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			rerr = errno;
-			break;
-		}
-		got += r;
-	}
-	close(fd);
-	if ((rc = reap(pid)) != 0 || rerr != 0) {
-		if (rc >= 0)
-			errno = rerr != 0 ? rerr : EIO;
-		return -1;
-	}
 	return got > 0;
 }
 
@@ -245,39 +265,32 @@ excluded_by_info(const char *dir)
  * `git status` clean, so the next session's "dirty" would lie.  Read as a
  * stream: a large index is no reason to fail.  -1 (errno) if git failed.
  */
+struct tags {
+	long n;			/* entries tagged S or in lower case */
+	int start;		/* the next byte starts an entry */
+};
+
+static void
+count_tags(const char *buf, size_t n, void *ctx)
+{
+	struct tags *t = ctx;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (t->start && (buf[i] == 'S' || (buf[i] >= 'a' && buf[i] <= 'z')))
+			t->n++;
+		t->start = buf[i] == '\0';
+	}
+}
+
 static long
 unlooked(const char *dir)
 {
 	static const char *const ls[] = { "ls-files", "-v", "-z", "--", ":(top)",
 		":(exclude).gleisner", NULL };
-	char buf[8192];
-	long n = 0;
-	ssize_t r, i;
-	int fd, start = 1, rc, rerr = 0;
-	pid_t pid;
+	struct tags t = { 0, 1 };
 
-	if ((pid = spawn(dir, ls, &fd)) < 0)
-		return -1;
-	while ((r = read(fd, buf, sizeof buf)) != 0) {
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			rerr = errno;
-			break;
-		}
-		for (i = 0; i < r; i++) {
-			if (start && (buf[i] == 'S' || (buf[i] >= 'a' && buf[i] <= 'z')))
-				n++;
-			start = buf[i] == '\0';
-		}
-	}
-	close(fd);
-	if ((rc = reap(pid)) != 0 || rerr != 0) {
-		if (rc >= 0)
-			errno = rerr != 0 ? rerr : EIO;
-		return -1;
-	}
-	return n;
+	return stream(dir, ls, count_tags, &t) < 0 ? -1 : t.n;
 }
 
 /* git's answer as a string, or null when git said no or it is not text */
