@@ -144,51 +144,6 @@ print_profile(const char *name)
 	return rc;
 }
 
-/*
- * --netfilter: the profile lets traffic out by domain, so gl-netfilter goes
- * first, outside the jail (SPEC 2): exec it, with this jail (less the
- * --netfilter options, plus --share-net) as the rest of its chain.  The
- * front-end then needs no process of its own to ask whether it should.
- */
-static void
-handover(const char *netfilter, const char *profile, const struct gl_strv *nfargs,
-    int argc, char *argv[], const unsigned char *drop)
-{
-	char self[PATH_MAX], *dir, **av;
-	size_t i, n = 0;
-
-	/* execv takes a bare name from the working directory, which is the
-	 * project the agent wrote to last session: root runs no such file */
-	if (netfilter[0] != '/')
-		errx(GL_EX_SETUP, "--netfilter %s: not an absolute path", netfilter);
-	/* nor one another user could have put there (a missing one fails below) */
-	if (access(netfilter, F_OK) == 0 && !gl_exec_root_owned(netfilter))
-		errx(GL_EX_SETUP, "--netfilter %s: not root's, or writable by others on its way",
-		    netfilter);
-	if ((dir = gl_exec_selfdir()) == NULL)
-		err(GL_EX_SETUP, "/proc/self/exe");
-	snprintf(self, sizeof self, "%s/gl-jail", dir);
-	free(dir);
-	if ((av = calloc(nfargs->n + (size_t)argc + 8, sizeof *av)) == NULL)
-		err(GL_EX_SETUP, "out of memory");
-	av[n++] = (char *)netfilter;
-	av[n++] = "-p";
-	av[n++] = (char *)profile;
-	for (i = 0; i < nfargs->n; i++)
-		av[n++] = nfargs->v[i];
-	av[n++] = "--";
-	av[n++] = self;
-	av[n++] = "--share-net";
-	for (i = 1; i < (size_t)argc; i++)
-		if (!drop[i])
-			av[n++] = argv[i];
-	execv(netfilter, av);
-	n = (size_t)errno;
-	free(av);
-	errno = (int)n;
-	err(GL_EX_SETUP, "--netfilter %s", netfilter);
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -249,7 +204,6 @@ main(int argc, char *argv[])
 	char **argv0;
 	/* the --netfilter options' words in argv (static: reachable at exit) */
 	static unsigned char *drop;
-	size_t n;
 
 	if ((drop = calloc((size_t)argc + 1, 1)) == NULL)
 		err(GL_EX_SETUP, "out of memory");
@@ -332,7 +286,9 @@ main(int argc, char *argv[])
 		errx(GL_EX_SETUP, "%s", errbuf);
 	if (o.netfilter != NULL && !o.share_net && gl_profile_wants_egress(&prof)) {
 		if (geteuid() == 0 && drop != NULL)
-			handover(o.netfilter, o.profile, &o.nfargs, argc0, argv0, drop);
+			if (gl_jail_handover(o.netfilter, o.profile, &o.nfargs, argc0, argv0,
+			    drop, errbuf, sizeof errbuf) < 0)
+				errx(GL_EX_SETUP, "%s", errbuf);
 		/* the unprivileged link would need the tun device (gl-netfilter(1)) */
 		warnx("warning: egress by domain needs root on this machine; the jail has "
 		    "loopback only");
@@ -452,12 +408,8 @@ main(int argc, char *argv[])
 	en.landlock_abi = abi;
 	if (o.report != NULL) {
 		rep = gl_jail_report(profjson, &j, argv, &en, code);
-		if ((s = gl_json_dump(rep, &n)) == NULL)
-			errx(GL_EX_SETUP, "out of memory");
-		s[n++] = '\n';
-		if (gl_io_write_atomic(o.report, s, n, 0644) < 0)
+		if (gl_json_write_file(o.report, rep) < 0)
 			err(GL_EX_SETUP, "%s", o.report);
-		free(s);
 	} else {
 		jv_free(en.measured);
 		jv_free(en.cgroup);

@@ -316,12 +316,7 @@ main(int argc, char **argv)
 		return GL_EX_DATA;
 	}
 	if (o.summary != NULL) {
-		if ((s = gl_json_dump(sum, &len)) == NULL || (s = realloc(s, len + 1)) == NULL)
-			err(GL_EX_SYS, "malloc");
-		s[len++] = '\n';
-		c = gl_io_write_atomic(o.summary, s, len, 0644);
-		free(s);
-		if (c < 0) {
+		if (gl_json_write_file(o.summary, sum) < 0) {
 			warn("%s", o.summary);
 			jv_free(doc);
 			return GL_EX_SYS;

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "exec.h"
 #include "gl.h"
 #include "ns.h"
 #include "seccomp.h"
@@ -664,6 +665,54 @@ gl_jail_quarantine(struct gl_jail *j)
 		n++;
 	}
 	return n;
+}
+
+int
+gl_jail_handover(const char *netfilter, const char *profile, const struct gl_strv *nfargs,
+    int argc, char *argv[], const unsigned char *drop, char *err, size_t errsz)
+{
+	char self[PATH_MAX], *dir, **av;
+	size_t i, n = 0;
+	int e;
+
+	/* execv takes a bare name from the working directory, which is the
+	 * project the agent wrote to last session: root runs no such file */
+	if (netfilter[0] != '/') {
+		snprintf(err, errsz, "--netfilter %s: not an absolute path", netfilter);
+		return -1;
+	}
+	/* nor one another user could have put there (a missing one fails below) */
+	if (access(netfilter, F_OK) == 0 && !gl_exec_root_owned(netfilter)) {
+		snprintf(err, errsz, "--netfilter %s: not root's, or writable by others on its way",
+		    netfilter);
+		return -1;
+	}
+	if ((dir = gl_exec_selfdir()) == NULL) {
+		snprintf(err, errsz, "/proc/self/exe: %s", strerror(errno));
+		return -1;
+	}
+	snprintf(self, sizeof self, "%s/gl-jail", dir);
+	free(dir);
+	if ((av = calloc(nfargs->n + (size_t)argc + 8, sizeof *av)) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	av[n++] = (char *)netfilter;
+	av[n++] = "-p";
+	av[n++] = (char *)profile;
+	for (i = 0; i < nfargs->n; i++)
+		av[n++] = nfargs->v[i];
+	av[n++] = "--";
+	av[n++] = self;
+	av[n++] = "--share-net";
+	for (i = 1; i < (size_t)argc; i++)
+		if (!drop[i])
+			av[n++] = argv[i];
+	execv(netfilter, av);
+	e = errno;
+	free(av);
+	snprintf(err, errsz, "--netfilter %s: %s", netfilter, strerror(e));
+	return -1;
 }
 
 /* where a root caller's stage is mounted: a directory only root can make

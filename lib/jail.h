@@ -47,6 +47,13 @@ struct gl_jail {
  * host, nothing to leave behind if gl-jail is killed), else a mkdtemp(3)
  * directory.  -1 with a one-line reason in err. */
 int gl_jail_stage(struct gl_jail *j, char *err, size_t errsz);
+/* --netfilter (gl-jail(1)): the profile lets traffic out, so gl-netfilter
+ * goes first, outside the jail (SPEC 2): execute netfilter -p profile
+ * nfargs... -- this gl-jail --share-net, then argv[1..argc) but the words
+ * drop marks.  Only an absolute path root alone could have placed.
+ * Returns only on failure: -1, a one-line reason in err. */
+int gl_jail_handover(const char *netfilter, const char *profile, const struct gl_strv *nfargs,
+    int argc, char *argv[], const unsigned char *drop, char *err, size_t errsz);
 /* Build j->bw, j->ll, j->fs, j->env from the inputs.  In idmap mode this
  * also attaches the idmapped trees under j->stage (the caller must be in a
  * private mount namespace).  -1 with a one-line reason in err. */

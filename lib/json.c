@@ -473,6 +473,25 @@ gl_json_dump(jv v, size_t *len)
 }
 
 int
+gl_json_write_file(const char *path, jv v)
+{
+	size_t n;
+	char *s = gl_json_dump(v, &n);
+	int rc, e;
+
+	if (s == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	s[n++] = '\n';		/* over the NUL: the buffer has n + 1 bytes */
+	rc = gl_io_write_atomic(path, s, n, 0644);
+	e = errno;
+	free(s);
+	errno = e;
+	return rc;
+}
+
+int
 gl_json_write_line(FILE *f, jv v)
 {
 	size_t n;

@@ -23,6 +23,9 @@ jv gl_json_parse_lax(const char *buf, size_t len);
 jv gl_json_read_file(const char *path, size_t cap, int *sys);
 /* Write v (consumed) as one compact line with sorted keys, one fwrite. */
 int gl_json_write_line(FILE *f, jv v);
+/* The same line written atomically to path (mode 0644); v consumed.
+ * 0, or -1 with errno. */
+int gl_json_write_file(const char *path, jv v);
 /* Compact sorted serialisation of v (consumed), malloc'ed, no newline. */
 char *gl_json_dump(jv v, size_t *len);
 /* The message of an invalid jv (consumed), copied into buf. */
