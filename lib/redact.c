@@ -182,6 +182,21 @@ urls(const char *s, size_t len, struct spans *sp)
 	}
 }
 
+/* the query names of signed URLs (Azure SAS, AWS and Google signatures):
+ * secrets by their whole name only ("sig" inside a word is nothing) */
+static int
+signame(const char *s, size_t n)
+{
+	static const char *const names[] = { "sig", "signature", "x-amz-signature",
+	    "x-amz-credential", "x-goog-signature", "x-goog-credential", NULL };
+	size_t k;
+
+	for (k = 0; names[k] != NULL; k++)
+		if (strlen(names[k]) == n && strncasecmp(s, names[k], n) == 0)
+			return 1;
+	return 0;
+}
+
 /* NAME=value, NAME: value, "NAME": "value", NAME="value" where NAME names a
  * secret (a header name alone is wordrules' to follow). */
 static void
@@ -198,7 +213,7 @@ named(const char *s, size_t len, struct spans *sp)
 		for (a = i; i < len && namechar((unsigned char)s[i]); i++)
 			;
 		b = i;
-		if (!gl_redact_secret_name(s + a, b - a))
+		if (!gl_redact_secret_name(s + a, b - a) && !signame(s + a, b - a))
 			continue;
 		v = b;
 		if (v < len && (s[v] == '"' || s[v] == '\''))
@@ -632,6 +647,26 @@ apply(char **slot, struct spans *sp)
 	return (int)n;
 }
 
+/* htpasswd -b FILE USER PASSWORD: the password is a plain last argument */
+static void
+batchpass(char **argv, size_t argc, int *whole)
+{
+	const char *p;
+	size_t i;
+
+	if (argc < 3)
+		return;
+	p = strrchr(argv[0], '/');
+	if (strcmp(p != NULL ? p + 1 : argv[0], "htpasswd") != 0)
+		return;
+	for (i = 1; i < argc; i++)
+		if (argv[i][0] == '-' && argv[i][1] != '-' && strchr(argv[i], 'b') != NULL) {
+			if (argv[argc - 1][0] != '-')
+				whole[argc - 1] = 1;
+			return;
+		}
+}
+
 int
 gl_redact_argv(char **argv, size_t argc)
 {
@@ -649,6 +684,7 @@ gl_redact_argv(char **argv, size_t argc)
 	    (glue = calloc(argc, sizeof *glue)) == NULL))
 		goto out;
 	wordrules(&ws, whole, glue);
+	batchpass(argv, argc, whole);
 	for (i = 0; i < argc; i++) {
 		memset(&sp, 0, sizeof sp);
 		if (whole[i])

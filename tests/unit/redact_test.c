@@ -165,6 +165,14 @@ main(void)
 		free(v[1]);
 	}
 
+	/* signed URLs, and htpasswd's batch password */
+	R("curl\0https://a.blob.core.windows.net/c/f?sv=2022&sig=AbC%2Bd&se=x",
+	    "curl|https://a.blob.core.windows.net/c/f?sv=2022&sig=[REDACTED]&se=x", 1);
+	R("curl\0https://b.s3.amazonaws.com/k?X-Amz-Credential=AKID%2F1&X-Amz-Signature=abc123",
+	    "curl|https://b.s3.amazonaws.com/k?X-Amz-Credential=[REDACTED]&X-Amz-Signature=[REDACTED]", 2);
+	R("grep\0-r\0signal\0design=x", "grep|-r|signal|design=x", 0);
+	R("htpasswd\0-bc\0/etc/h\0ann\0s3cret", "htpasswd|-bc|/etc/h|ann|[REDACTED]", 1);
+	R("/usr/bin/htpasswd\0-c\0/etc/h\0ann", "/usr/bin/htpasswd|-c|/etc/h|ann", 0);
 	/* cmdline buffers: NUL-separated, trailing NUL or not */
 	a = gl_procconn_argv("sh\0-c\0exit 3\0", 13, &nred);
 	CHECK(jv_equal(a, jv_parse("[\"sh\",\"-c\",\"exit 3\"]")) && nred == 0);
