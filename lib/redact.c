@@ -406,23 +406,40 @@ cfgword(const char *w, size_t n)
 	return 0;
 }
 
+/* The program a word names: its part after the last '/'. */
+static const char *
+progname(const char *w, size_t n, size_t *plen)
+{
+	size_t k;
+
+	for (k = n; k > 0 && w[k - 1] != '/'; k--)
+		;
+	*plen = n - k;
+	return w + k;
+}
+
 static void
 wordrules(const struct words *ws, int *whole, size_t *glue)
 {
 	const char *prog = NULL, *wo;
-	size_t i, plen = 0, g, k;
-	int next = 0, want = 1, skip = 0, cfg = 0;
+	size_t i, plen = 0, g, last = 0;
+	int next = 0, want = 1, skip = 0, cfg = 0, batch = 0;
 
-	for (i = 0; i < ws->count; i++) {
-		const char *w = ws->w[i];
-		size_t n = ws->n[i];
+	for (i = 0; i <= ws->count; i++) {
+		const char *w = i < ws->count ? ws->w[i] : ";";
+		size_t n = i < ws->count ? ws->n[i] : 1;
 		if (n == 1 && (w[0] == ';' || w[0] == '|' || w[0] == '&')) {
+			/* htpasswd -b FILE USER PASSWORD: a plain last argument */
+			if (batch && last > 0)
+				whole[last] = 1;
 			/* a shell string's words start again at ; | & and newlines */
 			prog = NULL;
-			next = skip = cfg = 0;
+			next = skip = cfg = batch = 0;
+			last = 0;
 			want = 1;
 			continue;
 		}
+		last = n > 0 && w[0] != '-' ? i : 0;
 		if (want) {
 			/* the program itself (its leading "(" and directory cut) */
 			while (n > 0 && (w[0] == '(' || w[0] == '{')) {
@@ -431,11 +448,9 @@ wordrules(const struct words *ws, int *whole, size_t *glue)
 			}
 			if (n == 0 || preword(w, n))
 				continue;
-			for (k = n; k > 0 && w[k - 1] != '/'; k--)
-				;
-			prog = w + k;
-			plen = n - k;
+			prog = progname(w, n, &plen);
 			want = 0;
+			last = 0;
 			continue;
 		}
 		if (skip) {	/* the value of a wrapper's option */
@@ -460,14 +475,15 @@ wordrules(const struct words *ws, int *whole, size_t *glue)
 			}
 			if (n > 0 && w[0] != '-' && !isdigit((unsigned char)w[0]) &&
 			    memchr(w, '=', n) == NULL) {
-				for (k = n; k > 0 && w[k - 1] != '/'; k--)
-					;
-				prog = w + k;
-				plen = n - k;
+				prog = progname(w, n, &plen);
+				last = 0;
 				continue;
 			}
 		}
 		if (n > 1 && w[0] == '-' && memchr(w, '=', n) == NULL) {
+			if (prog != NULL && plen == 8 && strncmp(prog, "htpasswd", 8) == 0 &&
+			    w[1] != '-' && memchr(w, 'b', n) != NULL)
+				batch = 1;
 			switch (prog != NULL ? credopt(prog, plen, w, n, &g) : 0) {
 			case 1:
 				next = 1;
@@ -647,26 +663,6 @@ apply(char **slot, struct spans *sp)
 	return (int)n;
 }
 
-/* htpasswd -b FILE USER PASSWORD: the password is a plain last argument */
-static void
-batchpass(char **argv, size_t argc, int *whole)
-{
-	const char *p;
-	size_t i;
-
-	if (argc < 3)
-		return;
-	p = strrchr(argv[0], '/');
-	if (strcmp(p != NULL ? p + 1 : argv[0], "htpasswd") != 0)
-		return;
-	for (i = 1; i < argc; i++)
-		if (argv[i][0] == '-' && argv[i][1] != '-' && strchr(argv[i], 'b') != NULL) {
-			if (argv[argc - 1][0] != '-')
-				whole[argc - 1] = 1;
-			return;
-		}
-}
-
 int
 gl_redact_argv(char **argv, size_t argc)
 {
@@ -684,7 +680,6 @@ gl_redact_argv(char **argv, size_t argc)
 	    (glue = calloc(argc, sizeof *glue)) == NULL))
 		goto out;
 	wordrules(&ws, whole, glue);
-	batchpass(argv, argc, whole);
 	for (i = 0; i < argc; i++) {
 		memset(&sp, 0, sizeof sp);
 		if (whole[i])
