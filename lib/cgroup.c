@@ -520,21 +520,16 @@ census(const struct gl_cgroup *cg, int signal_them)
 }
 
 /* Kill everything in the cgroup until it is empty (at most ~5 s); the
- * number of processes that outlived the jail.  When bubblewrap's exit is
- * reaped, the jail's pid 1 is often still on its way out (bubblewrap
- * reports the exit code before its child is gone): what leaves by itself
- * within 2 ms is not a survivor, and costs no freezing. */
+ * number of processes that outlived the jail.  The caller has let the
+ * jail's pid 1 go first (gl_jailrun waits for it, and with it goes its pid
+ * namespace): an empty cgroup, the usual end, costs no freezing. */
 static long long
 killall(const struct gl_cgroup *cg)
 {
 	long long first = -1, found, us;
 	int round, viakill = 0;
 
-	for (us = 25, found = census(cg, 0); found > 0 && us <= 1600; us *= 2) {
-		nap_us(us);
-		found = census(cg, 0);
-	}
-	if (found == 0)
+	if (census(cg, 0) == 0)
 		return 0;
 	if (cg->version == 2)
 		viakill = wr(cg->d[0].path, "cgroup.kill", "1") == 0;
