@@ -55,6 +55,14 @@ NF_ARGS=()
 
 # ev FILTER [jq options]: FILTER (select(...) | test) holds for some event
 # of $T/ev.jsonl (jq -e alone looks only at the last line's result)
+# the host has no table of ours and forwards nothing (as before the session)
+host_nat_gone() {
+	run -0 in_host nft list tables
+	[[ "$output" != *gleisner* ]] || return 1
+	[ "$(in_host sysctl -n net.ipv4.ip_forward)" = 0 ] || return 1
+	[ "$(in_host sysctl -n net.ipv6.conf.all.forwarding)" = 0 ]
+}
+
 ev() {
 	local f=$1
 	shift
@@ -270,10 +278,7 @@ hello 198.51.100.10 443" ]
 	NF_ARGS=(--wait)
 	run -0 --separate-stderr probe tcp -4 allowed.test 443
 	# at once: the NAT table and forwarding
-	run -0 in_host nft list tables
-	[[ "$output" != *gleisner* ]]
-	[ "$(in_host sysctl -n net.ipv4.ip_forward)" = 0 ]
-	[ "$(in_host sysctl -n net.ipv6.conf.all.forwarding)" = 0 ]
+	host_nat_gone
 	# soon after: the veth
 	local i
 	for i in $(seq 30); do in_host ip -o link | grep -q glh || break; sleep 0.1; done
@@ -311,10 +316,7 @@ hello 198.51.100.10 443" ]
 		in_host nft list tables | grep -q gleisner || break
 		sleep 0.1
 	done
-	run -0 in_host nft list tables
-	[[ "$output" != *gleisner* ]]
-	[ "$(in_host sysctl -n net.ipv4.ip_forward)" = 0 ]
-	[ "$(in_host sysctl -n net.ipv6.conf.all.forwarding)" = 0 ]
+	host_nat_gone
 	[ ! -e "/run/gl-netfilter-$idx.resolv" ]
 }
 
@@ -326,10 +328,7 @@ hello 198.51.100.10 443" ]
 	touch /run/gl-netfilter-16383.resolv
 	NF_ARGS=(--wait)
 	run -0 --separate-stderr probe tcp -4 allowed.test 443
-	run -0 in_host nft list tables
-	[[ "$output" != *gleisner* ]]
-	[ "$(in_host sysctl -n net.ipv4.ip_forward)" = 0 ]
-	[ "$(in_host sysctl -n net.ipv6.conf.all.forwarding)" = 0 ]
+	host_nat_gone
 	[ ! -e /run/gl-netfilter-16383.resolv ]
 }
 
